@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+// Folio: regenerates the course's assignment reports from scratch.
+// Data flows one way, and the targets follow it:
+//   FolioData → FolioNN → FolioExperiments → FolioChapters → FolioDocument (HTML / PDF)
+// with FolioCharts drawing figures for the chapters and the document.
+import PackageDescription
+
+// The numeric core is too slow without optimisation even in debug builds (tests
+// train small models), so it is always compiled with -O.
+let alwaysOptimised: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let package = Package(
+    name: "Folio",
+    products: [.executable(name: "folio", targets: ["folio"])],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    ],
+    targets: [
+        // C libraries, each behind a small shim header; only the module that needs one imports it.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CPango", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
+        .systemLibrary(name: "CCmark", pkgConfig: "libcmark-gfm", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+
+        .target(name: "FolioData", dependencies: ["CZlib"], swiftSettings: alwaysOptimised),
+        .target(name: "FolioNN", dependencies: ["FolioData", "COpenBLAS"], swiftSettings: alwaysOptimised),
+        .target(name: "FolioCharts", dependencies: ["CCairo", "CPango"]),
+        .target(name: "FolioDocument", dependencies: [
+            "CCmark", "CCairo", "CPango", "FolioCharts",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        .target(name: "FolioExperiments", dependencies: ["FolioData", "FolioNN"], swiftSettings: alwaysOptimised),
+        .target(name: "FolioChapters", dependencies: [
+            "FolioData", "FolioNN", "FolioExperiments", "FolioCharts", "FolioDocument",
+        ], swiftSettings: alwaysOptimised),
+        .executableTarget(name: "folio", dependencies: [
+            "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioExperiments", "FolioChapters",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "FolioDataTests", dependencies: ["FolioData"]),
+        .testTarget(name: "FolioNNTests", dependencies: ["FolioNN", "FolioData"]),
+        .testTarget(name: "FolioChartsTests", dependencies: ["FolioCharts"], resources: [.copy("References")]),
+        .testTarget(name: "FolioDocumentTests", dependencies: ["FolioDocument", "FolioCharts"]),
+        .testTarget(name: "FolioReportTests", dependencies: [
+            "FolioData", "FolioNN", "FolioExperiments", "FolioChapters", "FolioDocument",
+        ]),
+    ]
+)
