@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "FolioNN", dependencies: ["FolioData", "COpenBLAS"], swiftSettings: alwaysOptimised),
         .target(name: "FolioCharts", dependencies: ["CCairo", "CPango"]),
         .target(name: "FolioDocument", dependencies: [
-            "CCmark", "CCairo", "CPango", "FolioCharts",
+            "CCmark", "CCairo", "CPango",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .target(name: "FolioExperiments", dependencies: ["FolioData", "FolioNN"], swiftSettings: alwaysOptimised),
@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "FolioDataTests", dependencies: ["FolioData"]),
         .testTarget(name: "FolioNNTests", dependencies: ["FolioNN", "FolioData"]),
         .testTarget(name: "FolioChartsTests", dependencies: ["FolioCharts"], resources: [.copy("References")]),
-        .testTarget(name: "FolioDocumentTests", dependencies: ["FolioDocument", "FolioCharts"]),
+        .testTarget(name: "FolioDocumentTests", dependencies: ["FolioDocument"]),
         .testTarget(name: "FolioReportTests", dependencies: [
             "FolioData", "FolioNN", "FolioExperiments", "FolioChapters", "FolioDocument",
         ]),
