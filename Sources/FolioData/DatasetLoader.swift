@@ -1,0 +1,74 @@
+import Foundation
+
+/// What is known about one of the four files after loading it.
+public struct DataFileReport: Sendable, Codable {
+    public enum Checksum: String, Sendable, Codable { case match = "yes", mismatch = "no", unknown }
+    public let role: String
+    public let path: String
+    public let count: Int
+    /// SHA-256 of the decompressed bytes; nil when not computed.
+    public let sha256: String?
+    public let checksum: Checksum
+}
+
+/// A dataset with its training and test sets and where they came from.
+public struct Dataset: Sendable {
+    public let kind: DatasetKind
+    public let directory: String
+    public let train: ImageSet
+    public let test: ImageSet
+    public let files: [DataFileReport]
+
+    public var classNames: [String] { kind.classNames }
+
+    public init(kind: DatasetKind, directory: String, train: ImageSet, test: ImageSet, files: [DataFileReport] = []) {
+        self.kind = kind; self.directory = directory; self.train = train; self.test = test; self.files = files
+    }
+
+    /// Loads the four files from `directory`. With `verify`, each decompressed file is
+    /// hashed and compared with the known checksum (a mismatch is reported, not fatal:
+    /// a well-formed file still loads).
+    public static func load(_ kind: DatasetKind, from directory: String, verify: Bool = false) throws -> Dataset {
+        let names = DataSource.baseNames
+        func path(_ base: String) throws -> String {
+            guard let p = DataSource.filePath(base, in: directory) else {
+                throw DataError(directory + "/" + base, "file not found (nor with .gz)")
+            }
+            return p
+        }
+        var reports: [DataFileReport] = []
+        func read(_ base: String, role: String, dims: Int) throws -> IDX.File {
+            let p = try path(base)
+            let bytes = try IDX.readBytes(at: p)
+            let file = try IDX.parse(bytes, path: p, expectedDimensions: dims)
+            var digest: String? = nil
+            var status = DataFileReport.Checksum.unknown
+            if verify {
+                let d = SHA256.hex(bytes)
+                digest = d
+                if let known = kind.knownChecksums[base] { status = known == d ? .match : .mismatch }
+            }
+            reports.append(DataFileReport(role: role, path: p, count: file.dimensions[0], sha256: digest, checksum: status))
+            return file
+        }
+        func imageSet(images: String, labels: String, split: String) throws -> ImageSet {
+            let img = try read(images, role: "\(split) images", dims: 3)
+            let lab = try read(labels, role: "\(split) labels", dims: 1)
+            let imgPath = try path(images), labPath = try path(labels)
+            guard img.dimensions[0] == lab.dimensions[0] else {
+                throw DataError(labPath, "has \(lab.dimensions[0]) labels but \(imgPath) has \(img.dimensions[0]) images")
+            }
+            if let bad = lab.data.firstIndex(where: { $0 > 9 }) {
+                let index = bad - lab.data.startIndex
+                throw DataError(labPath, "label \(lab.data[bad]) at index \(index) is outside 0–9")
+            }
+            return ImageSet(rows: img.dimensions[1], cols: img.dimensions[2], pixels: Array(img.data), labels: Array(lab.data))
+        }
+        let train = try imageSet(images: names.trainImages, labels: names.trainLabels, split: "train")
+        let test = try imageSet(images: names.testImages, labels: names.testLabels, split: "test")
+        guard train.rows == test.rows, train.cols == test.cols else {
+            throw DataError(directory, "training images are \(train.rows)×\(train.cols) but test images are \(test.rows)×\(test.cols)")
+        }
+        return Dataset(kind: kind, directory: directory, train: train, test: test, files: reports)
+    }
+}
