@@ -18,6 +18,10 @@ public struct Dataset: Sendable {
     public let train: ImageSet
     public let test: ImageSet
     public let files: [DataFileReport]
+    /// Wall time of `load`, for the record (`folio data` prints it).
+    public var loadSeconds: Double = 0
+    /// Time spent computing checksums within `load(verify: true)`.
+    public var hashSeconds: Double = 0
 
     public var classNames: [String] { kind.classNames }
 
@@ -29,6 +33,7 @@ public struct Dataset: Sendable {
     /// hashed and compared with the known checksum (a mismatch is reported, not fatal:
     /// a well-formed file still loads).
     public static func load(_ kind: DatasetKind, from directory: String, verify: Bool = false) throws -> Dataset {
+        let start = DispatchTime.now().uptimeNanoseconds
         let names = DataSource.baseNames
         func path(_ base: String) throws -> String {
             guard let p = DataSource.filePath(base, in: directory) else {
@@ -37,11 +42,15 @@ public struct Dataset: Sendable {
             return p
         }
         var reports: [DataFileReport] = []
+        var hashNanoseconds: UInt64 = 0
         func read(_ base: String, role: String, dims: Int) throws -> IDX.File {
             let p = try path(base)
             let bytes = try IDX.readBytes(at: p)
             let file = try IDX.parse(bytes, path: p, expectedDimensions: dims)
             var digest: String? = nil
+            // Hashing is timed apart from reading so `folio data` can report both.
+            let hashStart = DispatchTime.now().uptimeNanoseconds
+            defer { hashNanoseconds += DispatchTime.now().uptimeNanoseconds - hashStart }
             var status = DataFileReport.Checksum.unknown
             if verify {
                 let d = SHA256.hex(bytes)
@@ -69,6 +78,9 @@ public struct Dataset: Sendable {
         guard train.rows == test.rows, train.cols == test.cols else {
             throw DataError(directory, "training images are \(train.rows)×\(train.cols) but test images are \(test.rows)×\(test.cols)")
         }
-        return Dataset(kind: kind, directory: directory, train: train, test: test, files: reports)
+        var data = Dataset(kind: kind, directory: directory, train: train, test: test, files: reports)
+        data.hashSeconds = Double(hashNanoseconds) / 1e9
+        data.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 - data.hashSeconds
+        return data
     }
 }

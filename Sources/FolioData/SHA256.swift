@@ -32,7 +32,13 @@ public enum SHA256 {
         while tail.count % 64 != 56 { tail.append(0) }
         for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
 
-        var w = [UInt32](repeating: 0, count: 64)
+        // Raw pointers in the compression loop: bounds checks on `w` and `k` cost
+        // more than the arithmetic.
+        let w = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+        defer { w.deallocate() }
+        let k = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+        defer { k.deallocate() }
+        k.initialize(from: Self.k, count: 64)
         func compress(_ block: UnsafeBufferPointer<UInt8>, _ offset: Int) {
             for t in 0..<16 {
                 let o = offset + t * 4
