@@ -110,7 +110,7 @@ final class SafetensorsTests: XCTestCase {
             print(str(t["conv.weight"].dtype), t["conv.weight"].shape, t["conv.weight"].ravel().tolist())
             print(t["conv.bias"].tolist(), t["fc.weight"].tolist())
             """
-        let output = try runPython(script, argument: url.path)
+        let output = try Self.runPython(script, arguments: [url.path], modules: "safetensors, numpy")
         XCTAssertEqual(output, """
             folio int64 () 782
             float32 (2, 3) [0.5, -1.25, 3.0, 0.0010000000474974513, -0.0, 65504.0]
@@ -119,22 +119,22 @@ final class SafetensorsTests: XCTestCase {
             """)
     }
 
-    /// Runs a Python snippet, skipping the test when Python or the safetensors module is
-    /// not installed (the CI image has no Python; the check was also run by hand).
-    private func runPython(_ script: String, argument: String) throws -> String {
+    /// Runs a Python snippet, skipping the calling test when Python or one of the modules
+    /// is not installed (the CI image has no Python; these checks were also run by hand).
+    static func runPython(_ script: String, arguments: [String], modules: String) throws -> String {
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["python3", "-c", "import safetensors, numpy"]
+        probe.arguments = ["python3", "-c", "import " + modules]
         probe.standardOutput = FileHandle.nullDevice
         probe.standardError = FileHandle.nullDevice
         do { try probe.run() } catch { throw XCTSkip("python3 is not available") }
         probe.waitUntilExit()
-        if probe.terminationStatus != 0 { throw XCTSkip("the Python safetensors module is not installed") }
+        if probe.terminationStatus != 0 { throw XCTSkip("the Python modules \(modules) are not installed") }
 
         let process = Process()
         let pipe = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, argument]
+        process.arguments = ["python3", "-c", script] + arguments
         process.standardOutput = pipe
         try process.run()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
