@@ -15,23 +15,23 @@ public func classificationReport(_ cm: ConfusionMatrix, classNames: [String], di
     let totalSupport = support.reduce(0, +)
     let width = max(classNames.map(\.unicodeScalars.count).max() ?? 0, "weighted avg".count, digits)
 
-    func score(_ value: Double) -> String { " " + padLeft(String(format: "%.\(digits)f", value), 9) }
+    func score(_ value: Double) -> String { " " + reportPadLeft(String(format: "%.\(digits)f", value), 9) }
     // A scikit-learn quirk, reproduced: when no prediction is right, its true-positive
     // counts start as a float array, so every support prints as a float ("3.0").
-    func count(_ s: Int) -> String { " " + padLeft(cm.correct == 0 ? "\(s).0" : String(s), 9) }
+    func count(_ s: Int) -> String { " " + reportPadLeft(cm.correct == 0 ? "\(s).0" : String(s), 9) }
     func row(_ name: String, _ p: Double, _ r: Double, _ f: Double, _ s: Int) -> String {
-        padLeft(name, width) + " " + score(p) + score(r) + score(f) + count(s) + "\n"
+        reportPadLeft(name, width) + " " + score(p) + score(r) + score(f) + count(s) + "\n"
     }
 
-    var report = padLeft("", width) + " "
-    for header in ["precision", "recall", "f1-score", "support"] { report += " " + padLeft(header, 9) }
+    var report = reportPadLeft("", width) + " "
+    for header in ["precision", "recall", "f1-score", "support"] { report += " " + reportPadLeft(header, 9) }
     report += "\n\n"
     for c in 0..<cm.classCount {
         report += row(classNames[c], precision[c], recall[c], f1[c], support[c])
     }
     report += "\n"
     // The accuracy row leaves precision and recall blank; its value is micro-averaged F1.
-    report += padLeft("accuracy", width) + " " + String(repeating: " ", count: 20)
+    report += reportPadLeft("accuracy", width) + " " + String(repeating: " ", count: 20)
         + score(cm.accuracy) + count(totalSupport) + "\n"
     report += row("macro avg", numpyMean(precision), numpyMean(recall), numpyMean(f1), totalSupport)
     let weights = support.map(Double.init)
@@ -42,7 +42,7 @@ public func classificationReport(_ cm: ConfusionMatrix, classNames: [String], di
 
 /// Python's `"{:>{width}}".format(text)`: right-aligned, never truncated, counting
 /// code points as Python's `len` does.
-private func padLeft(_ text: String, _ width: Int) -> String {
+private func reportPadLeft(_ text: String, _ width: Int) -> String {
     let missing = width - text.unicodeScalars.count
     return missing > 0 ? String(repeating: " ", count: missing) + text : text
 }
