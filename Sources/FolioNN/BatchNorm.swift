@@ -1,0 +1,146 @@
+/// Batch normalisation over the channel (last) dimension, for both BatchNorm2d
+/// (channels-last images: statistics over N·H·W rows) and BatchNorm1d (vectors:
+/// statistics over N rows). Training normalises with the batch's mean and biased
+/// variance and moves the running statistics by momentum 0.1 towards the batch mean
+/// and the UNBIASED variance, as PyTorch; evaluation uses the running statistics.
+public final class BatchNorm: Layer {
+    public let name: String
+    public let typeName: String
+    public let channels: Int
+    public let eps: Float = 1e-5
+    public let momentum: Float = 0.1
+    public let weight: Parameter, bias: Parameter
+    public let runningMean: Parameter, runningVar: Parameter, batchesTracked: Parameter
+    public var parameters: [Parameter] { [weight, bias, runningMean, runningVar, batchesTracked] }
+
+    private var perSample = 0  // rows per sample: H·W for images, 1 for vectors
+    private let output = FloatStorage(count: 1)
+    private let inputGrad = FloatStorage(count: 1)
+    private var input: UnsafeMutablePointer<Float>?
+    private var mean: [Float], invStd: [Float]
+    private var sum: [Double], sumProduct: [Double]
+
+    /// `spatial` selects BatchNorm2d ([C, H, W] inputs) rather than BatchNorm1d ([C]).
+    public init(name: String, channels: Int, spatial: Bool) {
+        self.name = name
+        self.channels = channels
+        typeName = spatial ? "BatchNorm2d" : "BatchNorm1d"
+        weight = Parameter(name: name + ".weight", shape: [channels])
+        bias = Parameter(name: name + ".bias", shape: [channels])
+        runningMean = Parameter(name: name + ".running_mean", shape: [channels], isBuffer: true)
+        runningVar = Parameter(name: name + ".running_var", shape: [channels], isBuffer: true)
+        batchesTracked = Parameter(name: name + ".num_batches_tracked", shape: [], isBuffer: true)
+        for i in 0..<channels { weight.values[i] = 1; runningVar.values[i] = 1 }
+        mean = Array(repeating: 0, count: channels); invStd = mean
+        sum = Array(repeating: 0, count: channels); sumProduct = sum
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        let ok = typeName == "BatchNorm2d" ? input.count == 3 : input.count == 1
+        guard ok, input[0] == channels else {
+            throw ShapeError("\(name): \(typeName)(\(channels)) cannot take input \(input)")
+        }
+        return input
+    }
+
+    public func allocate(maxBatch: Int, input: [Int]) {
+        perSample = input.reduce(1, *) / channels
+        output.reserve(maxBatch * perSample * channels)
+        inputGrad.reserve(maxBatch * perSample * channels)
+    }
+
+    public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
+        input = x
+        evaluatedWithBatchStatistics = training
+        let rows = n * perSample, c = channels, y = output.pointer
+        if training {
+            precondition(rows > 1, "\(name): batch normalisation in training needs more than one value per channel")
+            sum.withUnsafeMutableBufferPointer { s in
+                for j in 0..<c { s[j] = 0 }
+                for r in 0..<rows { let xr = x + r * c; for j in 0..<c { s[j] += Double(xr[j]) } }
+                for j in 0..<c { mean[j] = Float(s[j] / Double(rows)) }
+            }
+            sumProduct.withUnsafeMutableBufferPointer { s in
+                mean.withUnsafeBufferPointer { m in
+                    for j in 0..<c { s[j] = 0 }
+                    for r in 0..<rows {
+                        let xr = x + r * c
+                        for j in 0..<c { let d = Double(xr[j] - m[j]); s[j] += d * d }
+                    }
+                }
+            }
+            let rm = runningMean.values, rv = runningVar.values
+            for j in 0..<c {
+                let biased = sumProduct[j] / Double(rows)
+                invStd[j] = Float(1 / (biased + Double(eps)).squareRoot())
+                let unbiased = sumProduct[j] / Double(rows - 1)
+                rm[j] = (1 - momentum) * rm[j] + momentum * mean[j]
+                rv[j] = (1 - momentum) * rv[j] + momentum * Float(unbiased)
+            }
+            batchesTracked.values[0] += 1
+        } else {
+            let rm = runningMean.values, rv = runningVar.values
+            for j in 0..<c { mean[j] = rm[j]; invStd[j] = 1 / (rv[j] + eps).squareRoot() }
+        }
+        // y = γ·(x − μ)/σ + β, folded into one multiply-add per value.
+        var scale = [Float](repeating: 0, count: c), shift = scale
+        let g = weight.values, b = bias.values
+        for j in 0..<c { scale[j] = g[j] * invStd[j]; shift[j] = b[j] - mean[j] * scale[j] }
+        scale.withUnsafeBufferPointer { sc in shift.withUnsafeBufferPointer { sh in
+            for r in 0..<rows {
+                let xr = x + r * c, yr = y + r * c
+                for j in 0..<c { yr[j] = xr[j] * sc[j] + sh[j] }
+            }
+        } }
+        return y
+    }
+
+    /// With x̂ = (x − μ)/σ: dβ = Σ dy, dγ = Σ dy·x̂, and
+    /// dx = γ/(σ·M) · (M·dy − dβ − x̂·dγ) over the M rows of a channel.
+    /// (Training-mode gradient; the model is only differentiated in training mode
+    /// or, for input gradients, in evaluation mode where dx = γ/σ · dy.)
+    public func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, needInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
+        guard let x = input else { preconditionFailure("\(name): backward before forward") }
+        let rows = n * perSample, c = channels, dx = inputGrad.pointer
+        sum.withUnsafeMutableBufferPointer { sdy in sumProduct.withUnsafeMutableBufferPointer { sdyx in
+            mean.withUnsafeBufferPointer { m in invStd.withUnsafeBufferPointer { s in
+                for j in 0..<c { sdy[j] = 0; sdyx[j] = 0 }
+                for r in 0..<rows {
+                    let xr = x + r * c, dr = dy + r * c
+                    for j in 0..<c {
+                        sdy[j] += Double(dr[j])
+                        sdyx[j] += Double(dr[j] * (xr[j] - m[j]) * s[j])
+                    }
+                }
+            } }
+        } }
+        let dg = weight.gradients, db = bias.gradients, g = weight.values
+        for j in 0..<c { db[j] = Float(sum[j]); dg[j] = Float(sumProduct[j]) }
+        guard needInputGradient else { return nil }
+        var a = [Float](repeating: 0, count: c), bTerm = a, cTerm = a
+        if evaluatedWithBatchStatistics {
+            let m = Float(rows)
+            for j in 0..<c {
+                a[j] = g[j] * invStd[j]
+                bTerm[j] = db[j] / m
+                cTerm[j] = dg[j] / m
+            }
+        } else {
+            for j in 0..<c { a[j] = g[j] * invStd[j] }
+        }
+        a.withUnsafeBufferPointer { a in bTerm.withUnsafeBufferPointer { bt in cTerm.withUnsafeBufferPointer { ct in
+            mean.withUnsafeBufferPointer { m in invStd.withUnsafeBufferPointer { s in
+                for r in 0..<rows {
+                    let xr = x + r * c, dr = dy + r * c, out = dx + r * c
+                    for j in 0..<c {
+                        let xhat = (xr[j] - m[j]) * s[j]
+                        out[j] = a[j] * (dr[j] - bt[j] - xhat * ct[j])
+                    }
+                }
+            } }
+        } } }
+        return dx
+    }
+
+    private var evaluatedWithBatchStatistics = true
+}

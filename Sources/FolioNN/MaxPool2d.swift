@@ -1,0 +1,87 @@
+/// Max pooling over k×k windows with a stride (no padding, floor mode), channels-last.
+///
+/// When the model places it right after a ReLU, the ReLU is applied here instead,
+/// after pooling: max(relu(x)) = relu(max(x)), so the ReLU touches a quarter of the
+/// values, and the gradient is the same (it flows only through a positive maximum).
+public final class MaxPool2d: Layer {
+    public let name: String
+    public var typeName: String { "MaxPool2d" }
+    public let kernel: Int, stride: Int
+    public var parameters: [Parameter] { [] }
+    /// Set by the model when the preceding ReLU is folded into this layer.
+    var appliesReLU = false
+
+    private var h = 0, w = 0, c = 0, oh = 0, ow = 0
+    private let output = FloatStorage(count: 1)
+    private let inputGrad = FloatStorage(count: 1)
+    /// For each output value, the offset of its maximum within the sample's input.
+    private var argmax = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private var argmaxCapacity = 1
+
+    public init(name: String, kernel: Int, stride: Int? = nil) {
+        self.name = name; self.kernel = kernel; self.stride = stride ?? kernel
+    }
+
+    deinit { argmax.deallocate() }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard input.count == 3, input[1] >= kernel, input[2] >= kernel else {
+            throw ShapeError("\(name): MaxPool2d expects [C, H, W] at least \(kernel)×\(kernel), got \(input)")
+        }
+        return [input[0], (input[1] - kernel) / stride + 1, (input[2] - kernel) / stride + 1]
+    }
+
+    public func allocate(maxBatch: Int, input: [Int]) {
+        let out = try! outputShape(for: input)
+        c = input[0]; h = input[1]; w = input[2]; oh = out[1]; ow = out[2]
+        output.reserve(maxBatch * oh * ow * c)
+        inputGrad.reserve(maxBatch * h * w * c)
+        let need = maxBatch * oh * ow * c
+        if need > argmaxCapacity {
+            argmax.deallocate()
+            argmax = .allocate(capacity: need)
+            argmaxCapacity = need
+        }
+    }
+
+    public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
+        let y = output.pointer, c = self.c, k = kernel
+        for img in 0..<n {
+            let image = x + img * h * w * c
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let o = ((img * oh + oy) * ow + ox) * c
+                    let yo = y + o, ao = argmax + o
+                    // The window's first pixel starts the comparison; later pixels win
+                    // only when strictly larger, so ties keep the first, as PyTorch.
+                    let start = (oy * stride * w + ox * stride) * c
+                    for ch in 0..<c { yo[ch] = image[start + ch]; ao[ch] = Int32(start + ch) }
+                    for ky in 0..<k {
+                        for kx in 0..<k where ky != 0 || kx != 0 {
+                            let off = ((oy * stride + ky) * w + ox * stride + kx) * c
+                            let src = image + off
+                            for ch in 0..<c where src[ch] > yo[ch] {
+                                yo[ch] = src[ch]; ao[ch] = Int32(off + ch)
+                            }
+                        }
+                    }
+                    if appliesReLU { for ch in 0..<c { yo[ch] = max(yo[ch], 0) } }
+                }
+            }
+        }
+        return y
+    }
+
+    public func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, needInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
+        let dx = inputGrad.pointer, y = output.pointer
+        let per = h * w * c, outPer = oh * ow * c
+        dx.update(repeating: 0, count: n * per)
+        for img in 0..<n {
+            let base = img * outPer, image = dx + img * per
+            for j in 0..<outPer where !appliesReLU || y[base + j] > 0 {
+                image[Int(argmax[base + j])] += dy[base + j]
+            }
+        }
+        return dx
+    }
+}

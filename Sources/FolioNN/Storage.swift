@@ -1,0 +1,87 @@
+/// A Float32 buffer allocated once and reused for the life of its owner: layer
+/// activations, gradients and workspaces. Training steps never allocate; a layer
+/// grows its storage only when it first sees a larger batch.
+public final class FloatStorage {
+    public private(set) var pointer: UnsafeMutablePointer<Float>
+    public private(set) var capacity: Int
+
+    public init(count: Int) {
+        capacity = max(count, 1)
+        pointer = .allocate(capacity: capacity)
+        pointer.initialize(repeating: 0, count: capacity)
+    }
+
+    /// Makes room for at least `count` floats (contents are lost when it grows).
+    public func reserve(_ count: Int) {
+        guard count > capacity else { return }
+        pointer.deallocate()
+        capacity = count
+        pointer = .allocate(capacity: count)
+        pointer.initialize(repeating: 0, count: count)
+    }
+
+    public func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
+        precondition(count <= capacity, "storage of \(capacity) floats asked for \(count)")
+        return UnsafeMutableBufferPointer(start: pointer, count: count)
+    }
+
+    deinit { pointer.deallocate() }
+}
+
+/// A learnable tensor (or a buffer such as BatchNorm's running mean) with its
+/// PyTorch name and shape. Values live in Folio's internal layout; a convolution
+/// weight is kept as [out, kh, kw, in] (channels last, so im2col rows are
+/// contiguous) and converted to PyTorch's [out, in, kh, kw] when read or written
+/// by name.
+public final class Parameter {
+    public let name: String
+    /// The shape PyTorch gives this tensor.
+    public let shape: [Int]
+    /// True for running statistics and counters: saved, not trained.
+    public let isBuffer: Bool
+    public let value: FloatStorage
+    /// Gradient of the loss with respect to `value` (buffers have none).
+    public let grad: FloatStorage?
+    /// Set for convolution weights stored channels-last.
+    let convolutionLayout: (out: Int, inChannels: Int, kh: Int, kw: Int)?
+
+    public var count: Int { shape.reduce(1, *) }
+
+    init(name: String, shape: [Int], isBuffer: Bool = false,
+         convolutionLayout: (out: Int, inChannels: Int, kh: Int, kw: Int)? = nil) {
+        self.name = name
+        self.shape = shape
+        self.isBuffer = isBuffer
+        self.convolutionLayout = convolutionLayout
+        let n = shape.reduce(1, *)
+        value = FloatStorage(count: n)
+        grad = isBuffer ? nil : FloatStorage(count: n)
+    }
+
+    public var values: UnsafeMutableBufferPointer<Float> { value.buffer(count) }
+    public var gradients: UnsafeMutableBufferPointer<Float> { grad!.buffer(count) }
+
+    /// The values in PyTorch's layout.
+    public func torchValues() -> [Float] {
+        let v = values
+        guard let c = convolutionLayout else { return Array(v) }
+        var out = [Float](repeating: 0, count: count)
+        for o in 0..<c.out { for i in 0..<c.inChannels { for y in 0..<c.kh { for x in 0..<c.kw {
+            out[((o * c.inChannels + i) * c.kh + y) * c.kw + x] = v[((o * c.kh + y) * c.kw + x) * c.inChannels + i]
+        } } } }
+        return out
+    }
+
+    /// Replaces the values from PyTorch's layout.
+    public func setTorchValues(_ source: [Float]) {
+        precondition(source.count == count)
+        let v = values
+        guard let c = convolutionLayout else {
+            for i in 0..<count { v[i] = source[i] }
+            return
+        }
+        for o in 0..<c.out { for i in 0..<c.inChannels { for y in 0..<c.kh { for x in 0..<c.kw {
+            v[((o * c.kh + y) * c.kw + x) * c.inChannels + i] = source[((o * c.inChannels + i) * c.kh + y) * c.kw + x]
+        } } } }
+    }
+}

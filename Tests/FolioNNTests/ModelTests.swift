@@ -1,0 +1,170 @@
+import XCTest
+import FolioData
+@testable import FolioNN
+
+final class ModelTests: XCTestCase {
+    func testParameterAndNeuronCounts() throws {
+        let cnn = try Model(kind: .simpleCNN, seed: 0)
+        XCTAssertEqual(cnn.parameterCount, 799_078)
+        XCTAssertEqual(cnn.convolutionalParameterCount, 9_568)
+        XCTAssertEqual(cnn.fullyConnectedParameterCount, 789_510)
+        XCTAssertEqual(cnn.parametersPerLayer.map(\.parameters), [320, 9_248, 784_500, 5_010])
+        XCTAssertEqual(cnn.neuronCount, 31_870)
+        XCTAssertEqual(cnn.convolutionalNeuronCount, 31_360)
+        XCTAssertEqual(cnn.fullyConnectedNeuronCount, 510)
+        XCTAssertEqual(cnn.neuronsPerLayer.map(\.neurons), [25_088, 6_272, 500, 10])
+        XCTAssertEqual(try Model(kind: .simpleCNNBatchNorm, seed: 0).parameterCount, 800_206)
+        XCTAssertEqual(try Model(kind: .mlp, seed: 0).parameterCount, 101_770)
+        let small = try Model(kind: .smallCNN, seed: 0)
+        XCTAssertEqual(small.parameterCount, 47_658)
+        XCTAssertEqual(small.parametersPerLayer.map(\.parameters), [260, 5_020, 41_088, 1_290])
+    }
+
+    func testPyTorchNamesAndSummaryRows() throws {
+        let bn = try Model(kind: .simpleCNNBatchNorm, seed: 0)
+        let names = bn.namedTensors().map(\.name)
+        XCTAssertEqual(names.prefix(7), ["conv_block.0.weight", "conv_block.0.bias", "conv_block.1.weight", "conv_block.1.bias",
+                                         "conv_block.1.running_mean", "conv_block.1.running_var", "conv_block.1.num_batches_tracked"])
+        XCTAssertTrue(names.contains("conv_block.4.weight") && names.contains("conv_block.5.running_var"))
+        XCTAssertTrue(names.contains("fc_block.1.running_mean") && names.contains("fc_block.3.bias"))
+        XCTAssertEqual(bn.namedTensors().filter(\.isBuffer).count, 9)
+        let plain = try Model(kind: .simpleCNN, seed: 0)
+        XCTAssertEqual(plain.namedTensors().map(\.name), ["conv_block.0.weight", "conv_block.0.bias", "conv_block.3.weight",
+            "conv_block.3.bias", "fc_block.0.weight", "fc_block.0.bias", "fc_block.2.weight", "fc_block.2.bias"])
+        XCTAssertEqual(plain.namedTensors()[0].shape, [32, 1, 3, 3])
+        let rows = plain.layerRows(inputShape: [1, 28, 28])
+        XCTAssertEqual(rows.map(\.layer), ["Conv2d-1", "ReLU-2", "MaxPool2d-3", "Conv2d-4", "ReLU-5", "MaxPool2d-6",
+                                           "Linear-7", "ReLU-8", "Linear-9"])
+        XCTAssertEqual(rows[0].outputShape, [-1, 32, 28, 28])
+        XCTAssertEqual(rows[5].outputShape, [-1, 32, 7, 7])
+        XCTAssertEqual(rows.map(\.parameters).reduce(0, +), 799_078)
+        let small = try Model(kind: .smallCNN, seed: 0).layerRows(inputShape: [1, 28, 28])
+        XCTAssertEqual(small.map(\.layer), ["Conv2d-1", "Conv2d-2", "Linear-3", "Linear-4"])
+        XCTAssertEqual(small[1].outputShape, [-1, 20, 8, 8])
+        XCTAssertEqual(try Model(kind: .deepCNN, seed: 0).layerRows(inputShape: [1, 28, 28]).map(\.layer),
+                       ["Conv2d-1", "Conv2d-2", "Linear-3", "Dropout-4", "Linear-5"])
+    }
+
+    func testInitialisationBoundsAndSeed() throws {
+        let model = try Model(kind: .simpleCNNBatchNorm, seed: 5)
+        for layer in model.layers {
+            if let conv = layer as? Conv2d {
+                let bound = 1 / Float(conv.inChannels * conv.kernel * conv.kernel).squareRoot()
+                for p in [conv.weight, conv.bias] {
+                    XCTAssertLessThanOrEqual(p.values.map(abs).max()!, bound)
+                    guard p.count >= 32 else { continue }
+                    XCTAssertGreaterThan(p.values.map(abs).max()!, bound * 0.8, p.name)
+                }
+            } else if let fc = layer as? Linear {
+                let bound = 1 / Float(fc.inFeatures).squareRoot()
+                for p in [fc.weight, fc.bias] {
+                    XCTAssertLessThanOrEqual(p.values.map(abs).max()!, bound)
+                    guard p.count >= 100 else { continue }  // enough draws to approach the bound
+                    XCTAssertGreaterThan(p.values.map(abs).max()!, bound * 0.9, p.name)
+                    let mean = p.values.reduce(0, +) / Float(p.count)
+                    XCTAssertLessThan(abs(mean), bound * 0.2, p.name)
+                }
+            } else if let bn = layer as? BatchNorm {
+                XCTAssertTrue(bn.weight.values.allSatisfy { $0 == 1 } && bn.bias.values.allSatisfy { $0 == 0 })
+                XCTAssertTrue(bn.runningMean.values.allSatisfy { $0 == 0 } && bn.runningVar.values.allSatisfy { $0 == 1 })
+            }
+        }
+        let again = try Model(kind: .simpleCNNBatchNorm, seed: 5).namedTensors().map(\.values)
+        XCTAssertEqual(model.namedTensors().map(\.values), again)
+        XCTAssertNotEqual(try Model(kind: .simpleCNNBatchNorm, seed: 6).namedTensors()[0].values, again[0])
+    }
+
+    /// The convolution, with weights given in PyTorch's [out, in, kh, kw] layout,
+    /// against a direct NCHW cross-correlation written out in full.
+    func testConvolutionMatchesDirectDefinition() throws {
+        var rng = SeededGenerator(seed: 3)
+        let (cin, cout, k, s, pad, h, w, n) = (3, 4, 3, 2, 1, 7, 6, 2)
+        let conv = Conv2d(name: "c", inChannels: cin, outChannels: cout, kernel: k, stride: s, padding: pad, rng: &rng)
+        let wt = conv.weight.torchValues(), b = Array(conv.bias.values)
+        let nchw = (0..<(n * cin * h * w)).map { _ in rng.uniform(-1, 1) }
+        var nhwc = [Float](repeating: 0, count: nchw.count)
+        for i in 0..<n { for c in 0..<cin { for y in 0..<h { for x in 0..<w {
+            nhwc[((i * h + y) * w + x) * cin + c] = nchw[((i * cin + c) * h + y) * w + x]
+        } } } }
+        let out = try conv.outputShape(for: [cin, h, w])
+        let (oh, ow) = (out[1], out[2])
+        conv.allocate(maxBatch: n, input: [cin, h, w])
+        let y = nhwc.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: conv.forward(UnsafeMutablePointer(mutating: $0.baseAddress!), n: n, training: false), count: n * oh * ow * cout)) }
+        for i in 0..<n { for o in 0..<cout { for oy in 0..<oh { for ox in 0..<ow {
+            var sum = b[o]
+            for c in 0..<cin { for ky in 0..<k { for kx in 0..<k {
+                let iy = oy * s - pad + ky, ix = ox * s - pad + kx
+                if iy >= 0 && iy < h && ix >= 0 && ix < w {
+                    sum += wt[((o * cin + c) * k + ky) * k + kx] * nchw[((i * cin + c) * h + iy) * w + ix]
+                }
+            } } }
+            XCTAssertEqual(y[((i * oh + oy) * ow + ox) * cout + o], sum, accuracy: 1e-5)
+        } } } }
+    }
+
+    func testLoadRejectsBadTensorsAndRoundTrips() throws {
+        let a = try Model(kind: .simpleCNN, seed: 1), b = try Model(kind: .simpleCNN, seed: 2)
+        var named = Dictionary(uniqueKeysWithValues: a.namedTensors().map { ($0.name, (shape: $0.shape, values: $0.values)) })
+        try b.load(named: named)
+        var rng = SeededGenerator(seed: 4)
+        let x = (0..<(3 * 784)).map { _ in rng.uniform(0, 1) }
+        XCTAssertEqual(a.outputs(x, count: 3), b.outputs(x, count: 3))
+        named["fc_block.2.bias"] = (shape: [11], values: [Float](repeating: 0, count: 11))
+        XCTAssertThrowsError(try b.load(named: named)) { XCTAssertTrue("\($0)".contains("fc_block.2.bias")) }
+        named["fc_block.2.bias"] = nil
+        XCTAssertThrowsError(try b.load(named: named)) { XCTAssertTrue("\($0)".contains("fc_block.2.bias")) }
+    }
+
+    func testBatchNormStatisticsTrainVersusEval() {
+        let bn = BatchNorm(name: "bn", channels: 2, spatial: false)
+        bn.allocate(maxBatch: 4, input: [2])
+        var x: [Float] = [1, 10, 2, 20, 3, 30, 6, 40]  // channel 0: 1,2,3,6; channel 1: 10..40
+        let train = x.withUnsafeMutableBufferPointer { Array(UnsafeBufferPointer(start: bn.forward($0.baseAddress!, n: 4, training: true), count: 8)) }
+        // Channel 0: mean 3, biased var 3.5, unbiased 14/3.
+        XCTAssertEqual(train[0], (1 - 3) / (3.5 + 1e-5).squareRoot(), accuracy: 1e-5)
+        XCTAssertEqual(bn.runningMean.values[0], 0.3, accuracy: 1e-6)
+        XCTAssertEqual(bn.runningVar.values[0], 0.9 + 0.1 * 14 / 3, accuracy: 1e-5)
+        XCTAssertEqual(bn.runningMean.values[1], 2.5, accuracy: 1e-5)
+        XCTAssertEqual(bn.batchesTracked.values[0], 1)
+        let eval = x.withUnsafeMutableBufferPointer { Array(UnsafeBufferPointer(start: bn.forward($0.baseAddress!, n: 4, training: false), count: 8)) }
+        let rv0 = bn.runningVar.values[0]
+        XCTAssertEqual(eval[0], (1 - 0.3) / (rv0 + 1e-5).squareRoot(), accuracy: 1e-5)
+        XCTAssertEqual(bn.batchesTracked.values[0], 1, "evaluation leaves the statistics alone")
+    }
+
+    func testDropoutScalingTrainAndEval() {
+        let d = Dropout(name: "d", p: 0.4)
+        let n = 10_000
+        d.allocate(maxBatch: 1, input: [n])
+        var ones = [Float](repeating: 1, count: n)
+        let y = ones.withUnsafeMutableBufferPointer { Array(UnsafeBufferPointer(start: d.forward($0.baseAddress!, n: 1, training: true), count: n)) }
+        let zeros = y.filter { $0 == 0 }.count
+        XCTAssertTrue(y.allSatisfy { $0 == 0 || abs($0 - 1 / 0.6) < 1e-6 })
+        XCTAssertEqual(Double(zeros) / Double(n), 0.4, accuracy: 0.02)
+        XCTAssertEqual(Double(y.reduce(0, +)) / Double(n), 1, accuracy: 0.04)
+        var again = [Float](repeating: 1, count: n)
+        let e = again.withUnsafeMutableBufferPointer { Array(UnsafeBufferPointer(start: d.forward($0.baseAddress!, n: 1, training: false), count: n)) }
+        XCTAssertEqual(e, [Float](repeating: 1, count: n))
+    }
+
+    func testActivationReadouts() throws {
+        let model = try Model(kind: .simpleCNN, seed: 2)
+        var rng = SeededGenerator(seed: 1)
+        _ = model.outputs((0..<784).map { _ in rng.uniform(0, 1) }, count: 1)
+        let conv1 = try XCTUnwrap(model.activation("conv1")), raw = try XCTUnwrap(model.activation("conv1.raw"))
+        XCTAssertEqual(conv1.shape, [1, 32, 28, 28])
+        XCTAssertEqual(conv1.values, raw.values.map { max($0, 0) })
+        XCTAssertTrue(raw.values.contains { $0 < 0 })
+        let pool1 = try XCTUnwrap(model.activation("pool1"))
+        XCTAssertEqual(pool1.shape, [1, 32, 14, 14])
+        // pool1[c, y, x] is the max of conv1 over its 2×2 window.
+        for (c, y, x) in [(0, 0, 0), (5, 7, 3), (31, 13, 13)] {
+            let window = [(0, 0), (0, 1), (1, 0), (1, 1)].map { conv1.values[(c * 28 + 2 * y + $0.0) * 28 + 2 * x + $0.1] }
+            XCTAssertEqual(pool1.values[(c * 14 + y) * 14 + x], window.max()!)
+        }
+        XCTAssertEqual(model.activation("conv2")?.shape, [1, 32, 14, 14])
+        XCTAssertEqual(model.activation("pool2")?.shape, [1, 32, 7, 7])
+        XCTAssertNil(model.activation("conv3"))
+        XCTAssertEqual(model.readoutNames, ["conv1.raw", "conv1", "pool1", "conv2.raw", "conv2", "pool2"])
+    }
+}
