@@ -47,6 +47,8 @@ enum MathItem {
     /// A filled rectangle whose bottom-left corner is at (x, y).
     case rule(x: Double, y: Double, width: Double, height: Double)
     case stroke([MathPathElement], lineWidth: Double)
+    /// A closed, filled outline (drawn delimiters).
+    case fill([MathPathElement])
 
     func shifted(dx: Double, dy: Double) -> MathItem {
         switch self {
@@ -61,6 +63,9 @@ enum MathItem {
                     return .curve(a + dx, b + dy, c + dx, d + dy, e + dx, f + dy)
                 }
             }, lineWidth: lw)
+        case .fill(let elements):
+            guard case .stroke(let moved, _) = MathItem.stroke(elements, lineWidth: 0).shifted(dx: dx, dy: dy) else { return self }
+            return .fill(moved)
         }
     }
 }
@@ -75,6 +80,9 @@ public struct MathBox {
     var items: [MathItem]
     /// Whether the box ends in an italic letter (a superscript then needs a small kern).
     var italicEnd = false
+    /// A single glyph: scripts then use fixed shifts (TeX's rule for character nuclei)
+    /// instead of shifts measured from the box's height and depth.
+    var isCharacter = false
 
     init(width: Double = 0, ascent: Double = 0, descent: Double = 0, items: [MathItem] = []) {
         self.width = width; self.ascent = ascent; self.descent = descent; self.items = items
@@ -84,6 +92,7 @@ public struct MathBox {
         var box = MathBox(width: run.width, ascent: run.ascent, descent: run.descent,
                           items: [.glyphs(run, x: 0, y: 0)])
         box.italicEnd = run.italic
+        box.isCharacter = true
         return box
     }
 
@@ -105,20 +114,28 @@ public struct MathBox {
             case .rule(let rx, let ry, let w, let h):
                 cairo_rectangle(cr, x + rx, baseline - ry - h, w, h)
                 cairo_fill(cr)
+            case .fill(let elements):
+                trace(elements, cr, x: x, baseline: baseline)
+                cairo_close_path(cr)
+                cairo_fill(cr)
             case .stroke(let elements, let lineWidth):
-                cairo_new_path(cr)
-                for e in elements {
-                    switch e {
-                    case .move(let px, let py): cairo_move_to(cr, x + px, baseline - py)
-                    case .line(let px, let py): cairo_line_to(cr, x + px, baseline - py)
-                    case .curve(let a, let b, let c, let d, let e, let f):
-                        cairo_curve_to(cr, x + a, baseline - b, x + c, baseline - d, x + e, baseline - f)
-                    }
-                }
+                trace(elements, cr, x: x, baseline: baseline)
                 cairo_set_line_width(cr, lineWidth)
                 cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
                 cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
                 cairo_stroke(cr)
+            }
+        }
+    }
+
+    private func trace(_ elements: [MathPathElement], _ cr: OpaquePointer, x: Double, baseline: Double) {
+        cairo_new_path(cr)
+        for e in elements {
+            switch e {
+            case .move(let px, let py): cairo_move_to(cr, x + px, baseline - py)
+            case .line(let px, let py): cairo_line_to(cr, x + px, baseline - py)
+            case .curve(let a, let b, let c, let d, let e, let f):
+                cairo_curve_to(cr, x + a, baseline - b, x + c, baseline - d, x + e, baseline - f)
             }
         }
     }

@@ -184,13 +184,17 @@ public final class MathTypesetter {
         let supBox = sup.map { list([$0], scriptStyle, base: base) }
         let subBox = sub.map { list([$0], scriptStyle, base: base) }
         let xHeight = xHeightPerPoint * em
-        let scriptDrop = 0.25 * base * scriptStyle.scale
+        let scriptDrop = 0.386 * base * scriptStyle.scale
         var supShift = 0.0, subShift = 0.0
+        // TeX measures from a compound nucleus's height and depth, but uses fixed
+        // shifts for a single character so x^2 and b^2 put the 2 at the same height.
+        let height = nucleus.isCharacter ? 0 : nucleus.ascent - scriptDrop
+        let depth = nucleus.isCharacter ? 0 : nucleus.descent + 0.05 * em
         if let s = supBox {
-            supShift = max(nucleus.ascent - scriptDrop, style == .display ? 0.42 * em : 0.37 * em, s.descent + xHeight / 4)
+            supShift = max(height, style == .display ? 0.41 * em : 0.36 * em, s.descent + xHeight / 4)
         }
         if let s = subBox {
-            subShift = max(nucleus.descent + 0.05 * em, supBox == nil ? 0.17 * em : 0.25 * em, s.ascent - 0.8 * xHeight)
+            subShift = max(depth, supBox == nil ? 0.15 * em : 0.25 * em, s.ascent - 0.8 * xHeight)
         }
         if let p = supBox, let b = subBox {
             // Keep at least four rule widths between the superscript's bottom and the subscript's top.
@@ -336,6 +340,7 @@ public final class MathTypesetter {
             let natural = run(glyph, .upright, size: em)
             let naturalHeight = natural.ascent + natural.descent
             if needed <= naturalHeight * 1.05 { return .run(natural) }
+            if let drawn = drawnDelimiter(glyph, height: needed, axis: axis, em: em) { return drawn }
             let r = run(glyph, .upright, size: em * min(needed / naturalHeight, 3.2))
             var box = MathBox(width: r.width)
             box.place(.run(r), x: 0, y: axis - (r.ascent - r.descent) / 2)
@@ -347,6 +352,58 @@ public final class MathTypesetter {
         box.place(inner, x: left.width, y: 0)
         box.place(right, x: left.width + inner.width, y: 0)
         box.width = left.width + inner.width + right.width
+        return box
+    }
+
+    /// Tall parentheses, brackets and bars drawn as outlines: a scaled glyph would
+    /// grow heavy strokes, while TeX's big delimiters keep their stroke weight.
+    func drawnDelimiter(_ glyph: String, height: Double, axis: Double, em: Double) -> MathBox? {
+        let top = axis + height / 2, bottom = axis - height / 2
+        let stroke = 0.075 * em, side = 0.1 * em
+        var box = MathBox()
+        switch glyph {
+        case "(", ")":
+            // Outer and inner curves meet in thin tips; the bowl is thickest at the middle.
+            let bow = min(0.22 * em + 0.05 * height, 0.6 * em), end = 0.03 * em
+            let tipX = side + bow, width = tipX + end + side
+            func control(_ middle: Double, _ tip: Double) -> Double { (middle - 0.25 * tip) / 0.75 }
+            let k = 0.3 * height
+            var outline: [MathPathElement] = [
+                .move(tipX, top),
+                .curve(control(side, tipX), top - k, control(side, tipX), bottom + k, tipX, bottom),
+                .line(tipX + end, bottom),
+                .curve(control(side + stroke, tipX + end), bottom + k, control(side + stroke, tipX + end), top - k, tipX + end, top),
+            ]
+            if glyph == ")" {
+                outline = outline.map {
+                    switch $0 {
+                    case .move(let x, let y): return .move(width - x, y)
+                    case .line(let x, let y): return .line(width - x, y)
+                    case .curve(let a, let b, let c, let d, let e, let f): return .curve(width - a, b, width - c, d, width - e, f)
+                    }
+                }
+            }
+            box.items.append(.fill(outline))
+            box.width = width
+        case "[", "]":
+            let width = 0.28 * em
+            let x = glyph == "[" ? side : side + width - stroke
+            box.items.append(.rule(x: x, y: bottom, width: stroke, height: height))
+            box.items.append(.rule(x: side, y: top - stroke * 0.8, width: width, height: stroke * 0.8))
+            box.items.append(.rule(x: side, y: bottom, width: width, height: stroke * 0.8))
+            box.width = width + 2 * side
+        case "|":
+            box.items.append(.rule(x: side, y: bottom, width: stroke * 0.8, height: height))
+            box.width = stroke + 2 * side
+        case "‖":
+            box.items.append(.rule(x: side, y: bottom, width: stroke * 0.8, height: height))
+            box.items.append(.rule(x: side + 0.16 * em, y: bottom, width: stroke * 0.8, height: height))
+            box.width = 0.16 * em + stroke + 2 * side
+        default:
+            return nil
+        }
+        box.ascent = top
+        box.descent = -bottom
         return box
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 enum PDFMetrics {
     static let bodySize = 10.5
     static let paragraphSpace = 6.5
-    static let lineSpacing = 1.06
+    static let lineSpacing = 1.1
     static let listIndent = 18.0
     static let codeSize = 8.3
     static let captionSize = 9.0
@@ -35,7 +35,7 @@ final class PDFLayoutContext {
     }
 
     var bodyStyle: TextStyle {
-        TextStyle(family: .serif, size: PDFMetrics.bodySize, justify: true, lineSpacing: PDFMetrics.lineSpacing)
+        TextStyle(family: .serif, size: PDFMetrics.bodySize, lineSpacing: PDFMetrics.lineSpacing)
     }
 
     /// Lays out inline content, turning math errors into errors that say where they are.
