@@ -87,6 +87,17 @@ extension PDFLayoutContext {
         }
         headerFragment.keepWithNext = true
         fragments.append(headerFragment)
+        // On later pages the header comes back, under a "continued" line for numbered tables.
+        var repeated = headerFragment
+        if let n = table.number {
+            var style = captionStyle
+            style.alignment = PANGO_ALIGN_CENTER
+            let note = try textBlock([.strong([.text("Table \(n)")]), .text(" (continued)")], style: style, width: width)
+            repeated = PDFFragment(height: note.height + 4 + headerFragment.height) { cr, y in
+                note.draw(cr, x: x, top: y)
+                headerFragment.draw(cr, y + note.height + 4)
+            }
+        }
         if let id = table.id { fragments[0].anchors = [id] }
 
         for (r, row) in rows.enumerated() {
@@ -101,7 +112,7 @@ extension PDFLayoutContext {
                     rule(cr, y: y + laid.height - 0.15, weight: 0.3, color: RGB(0xE1E4E8))
                 }
             }
-            f.repeatHeader = headerFragment
+            f.repeatHeader = repeated
             // Keep the first two and last two rows together.
             f.keepWithNext = (r == 0 && rows.count > 1) || (r == rows.count - 2 && rows.count > 2)
             fragments.append(f)

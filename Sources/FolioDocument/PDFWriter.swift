@@ -91,7 +91,8 @@ private func renderPDF(_ document: Document, path: String, creationDate: String)
     paginator.paginate(context.titleBlock(document, x: x, width: width)
                        + context.contents(document, x: x, width: width, numbers: numbers))
     var body = PDFPaginator(frame: frame)
-    body.paginate(try context.body(document, x: x, width: width))
+    let bodyFragments = try context.body(document, x: x, width: width)
+    if !bodyFragments.isEmpty { body.paginate(bodyFragments) }
     let pages = paginator.pages + body.pages
     for (index, page) in pages.enumerated() {
         for placement in page { for anchor in placement.fragment.anchors where numbers.pageOfAnchor[anchor] == nil {

@@ -225,3 +225,21 @@ final class PDFWriterTests: XCTestCase {
         XCTAssertEqual(documentDate(Document(id: "x", title: "t", course: "c")), "2000-01-01T00:00:00Z")
     }
 }
+
+final class PDFWriterEdgeTests: XCTestCase {
+    func testDocumentWithoutPartsIsOnePage() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("folio-empty-\(UUID().uuidString).pdf")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try writePDF(Document(id: "empty", title: "Nothing yet", course: "Course"), to: url)
+        let data = try Data(contentsOf: url)
+        XCTAssertTrue(data.starts(with: Data("%PDF".utf8)))
+        XCTAssertEqual(String(decoding: data, as: UTF8.self).components(separatedBy: "<< /Type /Page %").count - 1, 1)
+    }
+
+    func testMissingDirectoryIsAClearError() {
+        let url = URL(fileURLWithPath: "/nonexistent-folio-dir/report.pdf")
+        XCTAssertThrowsError(try writePDF(SampleDocument.make(), to: url)) { error in
+            XCTAssertTrue(String(describing: error).contains("/nonexistent-folio-dir"), String(describing: error))
+        }
+    }
+}
