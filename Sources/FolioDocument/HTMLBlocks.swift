@@ -79,8 +79,8 @@ struct HTMLBlockRenderer {
         let maxWidth = String(format: "%.0f", width * 4 / 3)
         let ratio = String(format: "%.3f / %.3f", width, height)
         return """
-            <figure class="figure" id="\(escape(figure.id))">
-            <div class="figure-card" style="max-width: \(maxWidth)px"><div class="figure-art" style="aspect-ratio: \(ratio)">\(svg)</div></div>
+            <figure class="figure" id="\(escape(figure.id))" style="max-width: \(maxWidth)px">
+            <div class="figure-card"><div class="figure-art" style="aspect-ratio: \(ratio)">\(svg)</div></div>
             <figcaption><span class="label">Figure \(figure.number).</span> \(inlines(figure.caption))</figcaption>
             </figure>
             """

@@ -93,7 +93,6 @@ enum HTMLStyle {
     .answer h4 { font-size: 1.05rem; margin: 1.8rem 0 0.6rem; }
     .answer h5, .answer h6 { font-size: 1rem; font-style: italic; font-weight: normal; margin: 1.4rem 0 0.4rem; }
     p { margin: 0 0 0.95rem; hyphens: auto; }
-    .answer p, .answer li { text-align: justify; }
     ul, ol { padding-left: 1.6rem; margin: 0 0 0.95rem; }
     li { margin: 0.2rem 0; }
     blockquote { margin: 1rem 0; padding: 0 1.2rem; border-left: 2px solid var(--rule); color: var(--muted); font-style: italic; }
@@ -111,17 +110,20 @@ enum HTMLStyle {
     figure { margin: 1.8rem 0; }
     figcaption { font-size: 0.87rem; line-height: 1.45; color: var(--muted); text-align: left; }
     figcaption .label { font-weight: bold; color: var(--text); margin-right: 0.25em; }
+    .figure { margin-left: auto; margin-right: auto; }
     .figure .figure-card {
-      margin: 0 auto; padding: 0.9rem; background: var(--card);
+      margin: 0; padding: 0.9rem; background: var(--card);
       border: 1px solid var(--rule); border-radius: 4px;
     }
     .figure .figure-art { width: 100%; }
     .figure .figure-art svg { display: block; width: 100%; height: 100%; }
-    .figure figcaption { margin: 0.7rem auto 0; max-width: 40em; }
+    .figure figcaption { margin: 0.7rem 0 0; }
+    /* A table and its caption share one width, centred on the measure. */
+    figure.table { width: fit-content; max-width: 100%; margin-left: auto; margin-right: auto; }
     .table figcaption { margin-bottom: 0.5rem; }
     .table-scroll { overflow-x: auto; }
     table {
-      border-collapse: collapse; margin: 0 auto; font-size: 0.9rem; line-height: 1.4;
+      border-collapse: collapse; margin: 0; font-size: 0.9rem; line-height: 1.4;
       border-top: 1.5px solid var(--text); border-bottom: 1.5px solid var(--text);
       font-variant-numeric: lining-nums tabular-nums;
     }
