@@ -74,7 +74,7 @@ struct HTMLBlockRenderer {
 
     private func figure(_ figure: FigureBlock) throws -> String {
         let width = figure.figure.widthPoints, height = figure.figure.heightPoints
-        let svg = try figure.figure.svg(idPrefix: "f\(figure.number)-")
+        let svg = Self.inlineSVG(try figure.figure.svg(idPrefix: "f\(figure.number)-"))
         // Points to CSS pixels (96/72) for the natural width; the card never grows past it.
         let maxWidth = String(format: "%.0f", width * 4 / 3)
         let ratio = String(format: "%.3f / %.3f", width, height)
@@ -84,6 +84,13 @@ struct HTMLBlockRenderer {
             <figcaption><span class="label">Figure \(figure.number).</span> \(inlines(figure.caption))</figcaption>
             </figure>
             """
+    }
+
+    /// An SVG document as an element inside HTML: an XML declaration or doctype
+    /// before `<svg` (as Cairo writes) means nothing there, so it is dropped.
+    static func inlineSVG(_ svg: String) -> String {
+        guard let start = svg.range(of: "<svg") else { return svg }
+        return String(svg[start.lowerBound...])
     }
 
     func inlines(_ content: [Inline]) -> String {

@@ -151,3 +151,16 @@ private struct ManifestReader {
 
     func fail(_ message: String) -> TemplateError { TemplateError(file: file, message) }
 }
+
+extension ReportManifest {
+    /// Fails, naming the manifest and the first question concerned, when a question's
+    /// chapter is not among `available` — meant to run at start-up, before any training.
+    public func checkChapters(available: Set<String>) throws {
+        let missing = questions.filter { !available.contains($0.chapter) }
+        guard let first = missing.first else { return }
+        let others = missing.dropFirst().map { "\($0.id) (\($0.chapter))" }
+        let more = others.isEmpty ? "" : "; also missing for \(others.joined(separator: ", "))"
+        throw TemplateError(file: directory.appendingPathComponent("manifest.json").path,
+                            "question \(first.id) needs chapter \"\(first.chapter)\", which Folio does not have\(more)")
+    }
+}

@@ -96,12 +96,10 @@ final class HTMLTests: XCTestCase {
         let png = try Data(contentsOf: screenshot)
         XCTAssertGreaterThan(png.count, 20_000, "screenshot is suspiciously small")
         XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
-        // FOLIO_KEEP_SCREENSHOT=path keeps the picture for a person to look at.
-        if let keep = ProcessInfo.processInfo.environment["FOLIO_KEEP_SCREENSHOT"] {
+        // FOLIO_KEEP_HTML=dir keeps the pages and the screenshot for a person to look at.
+        if let keep = ProcessInfo.processInfo.environment["FOLIO_KEEP_HTML"] {
             try? FileManager.default.removeItem(atPath: keep)
-            try FileManager.default.copyItem(at: screenshot, to: URL(fileURLWithPath: keep))
-            try? FileManager.default.removeItem(atPath: keep + ".html")
-            try FileManager.default.copyItem(at: report, to: URL(fileURLWithPath: keep + ".html"))
+            try FileManager.default.copyItem(at: directory, to: URL(fileURLWithPath: keep))
         }
 
         // A section page, which loads KaTeX from the copied assets.
@@ -112,8 +110,9 @@ final class HTMLTests: XCTestCase {
 
     private func runChromium(_ executable: String, _ arguments: [String], profile: URL) throws -> (stdout: String, stderr: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+        // timeout(1) keeps a hung browser from hanging the test suite.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["90", executable, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
                              "--user-data-dir=\(profile.appendingPathComponent("chromium-profile").path)",
                              "--virtual-time-budget=5000"] + arguments
         let out = Pipe(), err = Pipe()
@@ -132,5 +131,32 @@ final class HTMLTests: XCTestCase {
             let closes = html.components(separatedBy: "</\(tag)>").count - 1
             XCTAssertEqual(opens, closes, "<\(tag)> opened \(opens) times, closed \(closes)", file: file, line: line)
         }
+    }
+}
+
+final class HTMLEscapingTests: XCTestCase {
+    struct CairoStyleFigure: DocumentFigure {
+        var widthPoints: Double { 100 }
+        var heightPoints: Double { 50 }
+        func draw(into cairo: OpaquePointer) {}
+        func svg(idPrefix: String) throws -> String {
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100pt\" height=\"50pt\" viewBox=\"0 0 100 50\"><g id=\"\(idPrefix)glyph0-0\"/></svg>"
+        }
+    }
+
+    func testChapterTablesCaptionsAndSVGAreSafeInHTML() throws {
+        let fixture = try ReportFixture.single("![](figure:f)\n\n[[table:t]]\n\n[[listing:l]]")
+        let document = try fixture.document(SectionContent(
+            figures: ["f": FigureContent(caption: "a <b> & \"c\"", figure: CairoStyleFigure())],
+            tables: ["t": TableContent(caption: "T & <i>", header: ["<th>"], rows: [["</td><script>"]])],
+            listings: ["l": ListingContent(caption: "L", text: "x < y && </pre>")]))
+        let html = try HTMLWriter().reportHTML(document)
+        XCTAssertFalse(html.contains("<?xml"))
+        XCTAssertTrue(html.contains("<div class=\"figure-art\" style=\"aspect-ratio: 100.000 / 50.000\"><svg "))
+        XCTAssertTrue(html.contains("id=\"f1-glyph0-0\""))
+        XCTAssertTrue(html.contains("a &lt;b&gt; &amp; &quot;c&quot;"))
+        XCTAssertTrue(html.contains("<th>&lt;th&gt;</th>"))
+        XCTAssertTrue(html.contains("<td>&lt;/td&gt;&lt;script&gt;</td>"))
+        XCTAssertTrue(html.contains("<pre><code>x &lt; y &amp;&amp; &lt;/pre&gt;</code></pre>"))
     }
 }

@@ -54,6 +54,13 @@ final class ManifestTests: XCTestCase {
         assertTemplateError(try wrongType.manifest(), file: "manifest.json", contains: "\"title\" must be a string")
     }
 
+    func testMissingChapterIsReportedBeforeTraining() throws {
+        let fixture = try ReportFixture.single("Done.")
+        XCTAssertNoThrow(try fixture.manifest().checkChapters(available: ["FirstChapter", "Other"]))
+        assertTemplateError(try fixture.manifest().checkChapters(available: ["Other"]), file: "manifest.json",
+                            contains: "question 1.1 needs chapter \"FirstChapter\"")
+    }
+
     func testContentForUnknownQuestionIsAnError() throws {
         let fixture = try ReportFixture.single("Done.")
         XCTAssertThrowsError(try assembleDocument(manifest: fixture.manifest(), contents: ["9.9": SectionContent()],
