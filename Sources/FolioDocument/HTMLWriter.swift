@@ -44,6 +44,28 @@ public struct HTMLWriter {
         return written
     }
 
+    /// Writes only the review page of one question (and KaTeX beside it when needed):
+    /// what a one-section rebuild touches. Returns the page written.
+    @discardableResult
+    public func writeSection(_ document: Document, questionID: String, to directory: URL,
+                             reportFileName: String? = nil) throws -> URL {
+        let name = reportFileName ?? document.id
+        guard let question = document.parts.flatMap(\.questions).first(where: { $0.id == questionID }) else {
+            throw TemplateError(file: name + ".html", "no question \"\(questionID)\" in the report")
+        }
+        let hasMath = Self.containsMath(document)
+        if hasMath {
+            let katex = try KaTeXAssets(directory: katexDirectory)
+            let assets = directory.appendingPathComponent(name).appendingPathComponent("assets")
+            try AtomicFile.write(katex.stylesheet, to: assets.appendingPathComponent("katex.css"))
+            try AtomicFile.write(katex.script, to: assets.appendingPathComponent("katex.js"))
+        }
+        let url = directory.appendingPathComponent(name).appendingPathComponent("sections")
+            .appendingPathComponent(question.anchor + ".html")
+        try AtomicFile.write(try sectionHTML(document, questionID: questionID, reportFileName: name, hasMath: hasMath), to: url)
+        return url
+    }
+
     /// The whole report as one self-contained page.
     public func reportHTML(_ document: Document, reportFileName: String? = nil) throws -> String {
         let katex = try Self.containsMath(document) ? KaTeXAssets(directory: katexDirectory) : nil

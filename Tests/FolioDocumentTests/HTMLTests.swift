@@ -51,6 +51,10 @@ final class HTMLTests: XCTestCase {
         XCTAssertTrue(section.contains("href=\"../assets/katex.css\""))
         XCTAssertTrue(section.contains("aria-current=\"page\""))
         XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("rep/assets/katex.js").path))
+        let single = try HTMLWriter().writeSection(try NumberingTests.makeDocument(), questionID: "1.1", to: directory,
+                                                  reportFileName: "other")
+        XCTAssertEqual(single.path, directory.appendingPathComponent("other/sections/q-1-1.html").path)
+        XCTAssertTrue(try String(contentsOf: single, encoding: .utf8).contains("../../other.html"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".tmp") }
         XCTAssertEqual(leftovers, [])
     }

@@ -95,6 +95,13 @@ final class PlaceholderTests: XCTestCase {
         XCTAssertEqual(plain(last), "It converged.")
     }
 
+    func testEmptyListAndFalseFlag() throws {
+        let fixture = try ReportFixture.single("{{#runs}}{{name}} in {{unit}}{{/runs}}{{^runs}}No runs.{{/runs}} {{#flag}}yes{{/flag}}{{^flag}}no{{/flag}}")
+        let answer = try fixture.answer(SectionContent(values: ["runs": [], "unit": "s", "flag": false]))
+        guard case let .paragraph(inlines) = answer[0] else { return XCTFail("\(answer)") }
+        XCTAssertEqual(plain(inlines), "No runs. no")
+    }
+
     func testMissingValueNamesFileAndLine() throws {
         let fixture = try ReportFixture.single("First line.\n\nSecond {{present}}.\nThird {{absent}}.\n")
         assertTemplateError(try fixture.answer(SectionContent(values: ["present": "x"])), file: "answer.md",
