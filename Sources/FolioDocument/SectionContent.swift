@@ -1,0 +1,68 @@
+// What a chapter hands to its answer template: named values for the Mustache
+// placeholders, and named figures, tables and listings for the placement directives.
+
+/// A value for a template placeholder. Numbers arrive already formatted, so the
+/// template never decides how many digits a result gets.
+public indirect enum TemplateValue: Sendable, Equatable {
+    case string(String)
+    case bool(Bool)
+    /// Iterated by a `{{#name}}…{{/name}}` section, once per element.
+    case list([TemplateValue])
+    case object([String: TemplateValue])
+}
+
+extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
+    public init(dictionaryLiteral elements: (String, TemplateValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+/// A chapter's figure with the caption used when the template's directive gives none.
+public struct FigureContent {
+    public var caption: String
+    public var figure: any DocumentFigure
+
+    public init(caption: String, figure: any DocumentFigure) {
+        self.caption = caption; self.figure = figure
+    }
+}
+
+/// A chapter's table as plain strings; cells are text, never Markdown.
+public struct TableContent: Sendable {
+    public var caption: String
+    public var header: [String]
+    public var rows: [[String]]
+    /// One per column; missing entries default to left (text) alignment.
+    public var alignments: [Alignment]
+
+    public init(caption: String, header: [String], rows: [[String]], alignments: [Alignment] = []) {
+        self.caption = caption; self.header = header; self.rows = rows; self.alignments = alignments
+    }
+}
+
+/// Monospaced text from a chapter: a model summary, a classification report.
+public struct ListingContent: Sendable {
+    public var caption: String
+    public var text: String
+
+    public init(caption: String = "", text: String) { self.caption = caption; self.text = text }
+}
+
+/// Everything one question's answer template may use. Every entry must be used by
+/// the template, and everything the template names must be here.
+public struct SectionContent {
+    public var values: [String: TemplateValue]
+    public var figures: [String: FigureContent]
+    public var tables: [String: TableContent]
+    public var listings: [String: ListingContent]
+
+    public init(values: [String: TemplateValue] = [:], figures: [String: FigureContent] = [:],
+                tables: [String: TableContent] = [:], listings: [String: ListingContent] = [:]) {
+        self.values = values; self.figures = figures; self.tables = tables; self.listings = listings
+    }
+}
