@@ -1,0 +1,1 @@
+let cnnAssignmentChapters: [any Chapter.Type] = []

@@ -1,0 +1,81 @@
+import Foundation
+import FolioData
+import FolioNN
+
+/// A training run as the cache holds it: per-epoch metrics and a weight snapshot per
+/// epoch, in `output/.cache/train-<key>/`:
+///   config.json, metrics.json (the commit point: an epoch counts once it is listed),
+///   weights-epoch-<k>.safetensors (PyTorch names), state.safetensors (weights and
+///   optimiser state after the last listed epoch, for resuming).
+public final class TrainingRun {
+    public let config: TrainingConfig
+    public let folder: URL
+    /// Every epoch the cache holds, which may be more than was asked for.
+    public let records: [EpochRecord]
+    public let split: Split
+    public let normalization: Normalization
+    let data: Dataset
+    let cache: ResultCache
+
+    init(config: TrainingConfig, folder: URL, records: [EpochRecord], split: Split,
+         normalization: Normalization, data: Dataset, cache: ResultCache) {
+        self.config = config; self.folder = folder; self.records = records; self.split = split
+        self.normalization = normalization; self.data = data; self.cache = cache
+    }
+
+    /// The first `epochs` records.
+    public func records(upTo epochs: Int) -> [EpochRecord] { Array(records.prefix(epochs)) }
+
+    /// Wall time of the first `epochs` epochs of training.
+    public func trainingSeconds(upTo epochs: Int) -> Double { records(upTo: epochs).reduce(0) { $0 + $1.seconds } }
+
+    /// The network with the weights it had after `epoch` epochs.
+    public func model(atEpoch epoch: Int) throws -> Model {
+        let model = try Model(kind: config.model, seed: config.seed)
+        try model.loadCheckpoint(from: Self.weightsFile(folder, epoch))
+        return model
+    }
+
+    /// The test images this run is evaluated on (all, or the first `testCount`).
+    public var testSet: ImageSet {
+        config.testCount >= data.test.count ? data.test : data.test.prefix(config.testCount)
+    }
+
+    /// Test-set evaluation after `epoch` epochs, computed once and cached.
+    public func testEvaluation(atEpoch epoch: Int) throws -> EvaluationRecord {
+        let file = folder.appendingPathComponent("test-evaluation-epoch-\(epoch).json")
+        if let data = FileManager.default.contents(atPath: file.path),
+           let record = try? JSONDecoder().decode(EvaluationRecord.self, from: data) {
+            return record
+        }
+        let model = try model(atEpoch: epoch)
+        let e = model.evaluate(set: testSet, batchSize: 500, normalization: normalization)
+        let record = EvaluationRecord(e)
+        try AtomicFile.write(try JSONEncoder().encode(record), to: file)
+        return record
+    }
+
+    static func weightsFile(_ folder: URL, _ epoch: Int) -> URL {
+        folder.appendingPathComponent("weights-epoch-\(epoch).safetensors")
+    }
+}
+
+/// An evaluation in a form the cache can store.
+public struct EvaluationRecord: Codable, Sendable {
+    public var loss: Double
+    public var accuracy: Double
+    public var labels: [Int]
+    public var predictions: [Int]
+    /// count × classes, row-major.
+    public var probabilities: [Float]
+    public var classes: Int
+
+    public init(_ e: Evaluation) {
+        loss = e.loss; accuracy = e.accuracy; labels = e.labels; predictions = e.predictions
+        probabilities = e.probabilities; classes = e.labels.isEmpty ? 0 : e.probabilities.count / e.labels.count
+    }
+
+    public var count: Int { labels.count }
+
+    public func probability(_ image: Int, _ cls: Int) -> Float { probabilities[image * classes + cls] }
+}
