@@ -1,8 +1,9 @@
 import Foundation
 
 /// One row of a model summary: the layer as torchsummary names it (`Conv2d-1`), its
-/// output shape for one example (without the batch dimension), and its parameter count,
-/// of which `trainable` are trained.
+/// output shape, and its parameter count, of which `trainable` are trained. The shape may
+/// be given per example (`[32, 28, 28]`) or with torchsummary's -1 batch dimension first
+/// (`[-1, 32, 28, 28]`); the table shows the latter either way.
 public typealias SummaryRow = (layer: String, outputShape: [Int], parameters: Int, trainable: Int)
 
 /// Parameter totals over the rows of a summary.
@@ -39,9 +40,10 @@ public func summaryTable(rows: [SummaryRow], inputShape: [Int], buffers: [(name:
     var table = rule + line("Layer (type)", "Output Shape", "Param #") + doubleRule
     var outputValues = 0
     for row in rows {
-        let shape = [-1] + row.outputShape
+        let perExample = row.outputShape.first == -1 ? Array(row.outputShape.dropFirst()) : row.outputShape
+        let shape = [-1] + perExample
         table += line(row.layer, "[" + shape.map(String.init).joined(separator: ", ") + "]", groupedThousands(row.parameters))
-        outputValues += row.outputShape.reduce(1, *)
+        outputValues += perExample.reduce(1, *)
     }
     let count = ParameterCount(rows: rows)
     table += doubleRule

@@ -64,6 +64,13 @@ final class SummaryTableTests: XCTestCase {
         XCTAssertEqual(summaryTable(rows: rows, inputShape: [784]), Self.mlp)
     }
 
+    func testShapesMayAlreadyCarryTheBatchDimension() {
+        let rows: [SummaryRow] = [("Linear-1", [-1, 128], 100_480, 100_480), ("ReLU-2", [-1, 128], 0, 0), ("Linear-3", [-1, 10], 1_290, 1_290)]
+        XCTAssertEqual(summaryTable(rows: rows, inputShape: [784]), Self.mlp)
+        let batched = Self.simpleCNNRows.map { ($0.layer, [-1] + $0.outputShape, $0.parameters, $0.trainable) }
+        XCTAssertEqual(summaryTable(rows: batched, inputShape: [1, 28, 28]), Self.simpleCNN)
+    }
+
     /// Checked by hand: input 3·224·224·4 B = 0.574 MB; outputs (3,211,264 + 1,000)·2·4 B
     /// = 24.508 MB; parameters 4,098,792·4 B = 15.636 MB; total 40.717 MB. The frozen
     /// linear layer's 4,097,000 parameters are the non-trainable ones.
