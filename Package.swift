@@ -41,7 +41,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "FolioDataTests", dependencies: ["FolioData"]),
-        .testTarget(name: "FolioNNTests", dependencies: ["FolioNN", "FolioData"]),
+        .testTarget(name: "FolioNNTests", dependencies: ["FolioNN", "FolioData"], exclude: ["Fixtures"]),
         .testTarget(name: "FolioChartsTests", dependencies: ["FolioCharts"], resources: [.copy("References")]),
         .testTarget(name: "FolioDocumentTests", dependencies: ["FolioDocument"]),
         .testTarget(name: "FolioReportTests", dependencies: [

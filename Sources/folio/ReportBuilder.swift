@@ -1,0 +1,123 @@
+import Foundation
+import FolioChapters
+import FolioCharts
+import FolioData
+import FolioDocument
+import FolioExperiments
+
+/// Turns manifests + chapters into written reports. Everything that can be checked
+/// without training (manifests, fragments, chapter names) is checked first.
+struct ReportBuilder {
+    let root: URL
+    let outputDirectory: URL
+    let formats: Set<String>
+    let context: ChapterContext
+
+    /// The manifests under `report-templates/`, by report id, in name order.
+    static func manifests(root: URL) throws -> [ReportManifest] {
+        let dir = root.appendingPathComponent("report-templates")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        return try names.compactMap { name in
+            let folder = dir.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("manifest.json").path) else { return nil }
+            return try ReportManifest.load(from: folder)
+        }
+    }
+
+    /// Fails before any work when a manifest names a chapter Folio lacks or a
+    /// fragment's tags are malformed.
+    static func preflight(_ manifest: ReportManifest) throws {
+        try manifest.checkChapters(available: ChapterRegistry.names)
+        try manifest.checkFragments()
+    }
+
+    struct Outcome { var written: [URL]; var seconds: [(question: String, seconds: Double)] }
+
+    /// Builds `manifest`'s questions (those in `sections`, or all when empty).
+    func build(_ manifest: ReportManifest, sections: [String], generatedBy: [String]) throws -> Outcome {
+        var selected = manifest
+        if !sections.isEmpty {
+            selected.parts = manifest.parts.compactMap { part in
+                var p = part
+                p.questions = part.questions.filter { sections.contains($0.id) }
+                return p.questions.isEmpty ? nil : p
+            }
+        }
+        let reportDir = outputDirectory.appendingPathComponent(manifest.id)
+        let figuresDir = reportDir.appendingPathComponent("figures")
+        var contents: [String: SectionContent] = [:]
+        var timings: [(String, Double)] = []
+        var written: [URL] = []
+        for question in selected.questions {
+            guard let chapter = ChapterRegistry.chapter(named: question.chapter) else {
+                throw ExperimentError("no chapter \(question.chapter) for question \(question.id)")
+            }
+            let start = Date()
+            context.log.note("answer \(manifest.id) \(question.id) (\(question.chapter))")
+            let content = try chapter.content(context)
+            contents[question.id] = content
+            written += try writeFigures(content, question: question.id, to: figuresDir)
+            timings.append((question.id, Date().timeIntervalSince(start)))
+        }
+        let document = try assembleDocument(manifest: selected, contents: contents, generatedBy: generatedBy)
+        if sections.isEmpty {
+            if formats.contains("html") { written += try HTMLWriter().write(document, to: outputDirectory) }
+            if formats.contains("pdf") {
+                let pdf = outputDirectory.appendingPathComponent(manifest.id + ".pdf")
+                try writePDF(document, to: pdf)
+                written.append(pdf)
+            }
+            let results = reportDir.appendingPathComponent("results.json")
+            try AtomicFile.write(try Results.json(manifest: manifest, contents: contents, generatedBy: generatedBy), to: results)
+            written.append(results)
+        } else {
+            for question in selected.questions {
+                if formats.contains("html") {
+                    written.append(try HTMLWriter().writeSection(document, questionID: question.id, to: outputDirectory))
+                }
+                if formats.contains("pdf") {
+                    let pdf = reportDir.appendingPathComponent("sections").appendingPathComponent(Question(id: question.id, title: "").anchor + ".pdf")
+                    try writePDF(document, to: pdf)
+                    written.append(pdf)
+                }
+            }
+        }
+        return Outcome(written: written, seconds: timings)
+    }
+
+    /// Each figure as `<question>-<name>.{svg,png,pdf}`, for reviewing one at a time.
+    private func writeFigures(_ content: SectionContent, question: String, to dir: URL) throws -> [URL] {
+        var urls: [URL] = []
+        for (name, entry) in content.figures.sorted(by: { $0.key < $1.key }) {
+            guard let chart = entry.figure as? ChartFigure else { continue }
+            for (format, ext, scale) in [(OutputFormat.svg, "svg", 1.0), (.png, "png", 2.0), (.pdf, "pdf", 1.0)] {
+                let url = dir.appendingPathComponent("\(question)-\(name).\(ext)")
+                try AtomicFile.write(try render(chart.figure, to: format, scale: scale), to: url)
+                urls.append(url)
+            }
+        }
+        return urls
+    }
+}
+
+/// `results.json`: every value the prose used, by question, exactly as printed.
+enum Results {
+    static func json(manifest: ReportManifest, contents: [String: SectionContent], generatedBy: [String]) throws -> Data {
+        var questions: [String: Any] = [:]
+        for (id, content) in contents {
+            questions[id] = content.values.mapValues(plain)
+        }
+        let object: [String: Any] = ["report": manifest.id, "title": manifest.title,
+                                     "generatedBy": generatedBy, "questions": questions]
+        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    }
+
+    static func plain(_ v: TemplateValue) -> Any {
+        switch v {
+        case .string(let s): return s
+        case .bool(let b): return b
+        case .list(let items): return items.map(plain)
+        case .object(let o): return o.mapValues(plain)
+        }
+    }
+}
