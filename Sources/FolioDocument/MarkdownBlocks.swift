@@ -70,10 +70,39 @@ final class FragmentConverter {
         var blocks: [Block] = []
         var child = cmark_node_first_child(node)
         while let current = child {
+            // A hand-written table followed (after a blank line) by "Table: caption {#tbl-name}"
+            // is numbered like a chapter's table.
+            if typeName(current) == "table", let next = cmark_node_next(current), typeName(next) == "paragraph",
+               let caption = try tableCaption(next) {
+                var table = try markdownTable(current)
+                numbering.tables += 1
+                table.number = numbering.tables
+                table.caption = caption.text
+                if let name = caption.name {
+                    table.id = try register("tbl-" + name, label: "Table \(numbering.tables)")
+                }
+                blocks.append(.table(table))
+                child = cmark_node_next(next)
+                continue
+            }
             blocks += try block(current)
             child = cmark_node_next(current)
         }
         return blocks
+    }
+
+    /// "Table: caption" with an optional trailing "{#tbl-NAME}".
+    private func tableCaption(_ paragraph: OpaquePointer) throws -> (text: [Inline], name: String?)? {
+        var inlines = try inlines(of: paragraph)
+        guard case let .text(first)? = inlines.first, first.hasPrefix("Table:") else { return nil }
+        inlines[0] = .text(String(first.dropFirst("Table:".count).drop(while: \.isWhitespace)))
+        var name: String?
+        if case let .text(last)? = inlines.last, last.hasSuffix("}"), let open = last.range(of: "{#tbl-", options: .backwards) {
+            name = String(last[open.upperBound..<last.index(before: last.endIndex)])
+            let rest = String(last[..<open.lowerBound])
+            inlines[inlines.count - 1] = .text(String(rest.reversed().drop(while: \.isWhitespace).reversed()))
+        }
+        return (inlines, name)
     }
 
     private func block(_ node: OpaquePointer) throws -> [Block] {
