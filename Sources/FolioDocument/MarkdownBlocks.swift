@@ -58,6 +58,10 @@ final class FragmentConverter {
     }
 
     func convert(_ markdown: String) throws -> [Block] {
+        if let bad = source.unicodeScalars.firstIndex(where: Token.isToken) {
+            throw TemplateError(file: file, line: source.unicodeScalars[..<bad].count(where: { $0 == "\n" }) + 1,
+                                "the fragment contains a private-use character (U+E000–U+E01F), which Folio reserves")
+        }
         math = MarkdownMathProtection.protect(markdown)
         let blocks = try CMarkParser.withDocument(math.text) { try children(of: $0) }
         try checkEverythingPlaced()
@@ -354,7 +358,7 @@ final class FragmentConverter {
                 // Display math is marked for `splitDisplayMath`, which lifts it out of the paragraph.
                 result.append(.math(display ? String(Token.displayMathOpen) + tex : tex))
                 i = next
-            } else if c == Token.valueOpen, let (index, next) = Token.read(s, at: i, close: Token.valueClose) {
+            } else if c == Token.valueOpen, let (index, next) = Token.read(s, at: i, close: Token.valueClose), values.indices.contains(index) {
                 plain.append(contentsOf: values[index].unicodeScalars)
                 i = next
             } else if c == "@", i == 0 || !isNameScalar(s[i - 1]), let (target, next) = reference(s, at: i) {
@@ -390,7 +394,7 @@ final class FragmentConverter {
         var out = ""
         var i = 0
         while i < s.count {
-            if s[i] == Token.valueOpen, let (index, next) = Token.read(s, at: i, close: Token.valueClose) {
+            if s[i] == Token.valueOpen, let (index, next) = Token.read(s, at: i, close: Token.valueClose), values.indices.contains(index) {
                 out += tex ? Self.texEscaped(values[index]) : values[index]
                 i = next
             } else {
