@@ -2,6 +2,20 @@
 // and PDF writers draw. Figures and tables are numbered in reading order across the
 // whole report; references are resolved once every number is known, so a
 // paragraph may point forward to a figure of a later question.
+//
+// What a fragment may contain (the template authors' reference):
+//   {{name}}, {{a.b}}            a chapter value, inserted as plain text (never Markdown)
+//   {{#list}}…{{/list}}          repeated per element; {{#flag}}…{{/flag}}, {{^flag}}…{{/flag}}
+//   {{! comment }}               ignored; partials, delimiters and pragmas are refused
+//   $…$ and $$…$$                TeX math (values inside math are TeX-escaped)
+//   ![Caption](figure:NAME)      the chapter's figure NAME, numbered, id fig-NAME; an
+//                                empty caption uses the chapter's
+//   [[table:NAME]]               the chapter's table NAME, numbered, id tbl-NAME
+//   [[listing:NAME]]             the chapter's listing NAME (monospace, unnumbered)
+//   a Markdown table, a blank line, then "Table: caption {#tbl-NAME}": a numbered table
+//   @fig-NAME, @tbl-NAME         "Figure 3" / "Table 2", linked
+// Every placeholder needs a value and every value, figure, table and listing must
+// be used; otherwise the error names the fragment (and line where there is one).
 
 import Foundation
 

@@ -58,6 +58,10 @@ final class FragmentConverter {
     }
 
     func convert(_ markdown: String) throws -> [Block] {
+        if let bad = source.unicodeScalars.firstIndex(where: Token.isToken) {
+            throw TemplateError(file: file, line: source.unicodeScalars[..<bad].count(where: { $0 == "\n" }) + 1,
+                                "the fragment contains a private-use character (U+E000–U+E01F), which Folio reserves")
+        }
         math = MarkdownMathProtection.protect(markdown)
         let blocks = try CMarkParser.withDocument(math.text) { try children(of: $0) }
         try checkEverythingPlaced()
@@ -70,10 +74,39 @@ final class FragmentConverter {
         var blocks: [Block] = []
         var child = cmark_node_first_child(node)
         while let current = child {
+            // A hand-written table followed (after a blank line) by "Table: caption {#tbl-name}"
+            // is numbered like a chapter's table.
+            if typeName(current) == "table", let next = cmark_node_next(current), typeName(next) == "paragraph",
+               let caption = try tableCaption(next) {
+                var table = try markdownTable(current)
+                numbering.tables += 1
+                table.number = numbering.tables
+                table.caption = caption.text
+                if let name = caption.name {
+                    table.id = try register("tbl-" + name, label: "Table \(numbering.tables)")
+                }
+                blocks.append(.table(table))
+                child = cmark_node_next(next)
+                continue
+            }
             blocks += try block(current)
             child = cmark_node_next(current)
         }
         return blocks
+    }
+
+    /// "Table: caption" with an optional trailing "{#tbl-NAME}".
+    private func tableCaption(_ paragraph: OpaquePointer) throws -> (text: [Inline], name: String?)? {
+        var inlines = try inlines(of: paragraph)
+        guard case let .text(first)? = inlines.first, first.hasPrefix("Table:") else { return nil }
+        inlines[0] = .text(String(first.dropFirst("Table:".count).drop(while: \.isWhitespace)))
+        var name: String?
+        if case let .text(last)? = inlines.last, last.hasSuffix("}"), let open = last.range(of: "{#tbl-", options: .backwards) {
+            name = String(last[open.upperBound..<last.index(before: last.endIndex)])
+            let rest = String(last[..<open.lowerBound])
+            inlines[inlines.count - 1] = .text(String(rest.reversed().drop(while: \.isWhitespace).reversed()))
+        }
+        return (inlines, name)
     }
 
     private func block(_ node: OpaquePointer) throws -> [Block] {
@@ -325,7 +358,7 @@ final class FragmentConverter {
                 // Display math is marked for `splitDisplayMath`, which lifts it out of the paragraph.
                 result.append(.math(display ? String(Token.displayMathOpen) + tex : tex))
                 i = next
-            } else if c == Token.valueOpen, let (index, next) = Token.read(s, at: i, close: Token.valueClose) {
+            } else if c == Token.valueOpen, let (index, next) = Token.read(s, at: i, close: Token.valueClose), values.indices.contains(index) {
                 plain.append(contentsOf: values[index].unicodeScalars)
                 i = next
             } else if c == "@", i == 0 || !isNameScalar(s[i - 1]), let (target, next) = reference(s, at: i) {
@@ -361,7 +394,7 @@ final class FragmentConverter {
         var out = ""
         var i = 0
         while i < s.count {
-            if s[i] == Token.valueOpen, let (index, next) = Token.read(s, at: i, close: Token.valueClose) {
+            if s[i] == Token.valueOpen, let (index, next) = Token.read(s, at: i, close: Token.valueClose), values.indices.contains(index) {
                 out += tex ? Self.texEscaped(values[index]) : values[index]
                 i = next
             } else {

@@ -74,6 +74,29 @@ final class MarkdownTests: XCTestCase {
 }
 
 final class NumberingTests: XCTestCase {
+    func testHandWrittenTableWithCaptionIsNumbered() throws {
+        let fixture = try ReportFixture.single("""
+            [[table:chapter]]
+
+            | a | b |
+            |---|:-:|
+            | 1 | 2 |
+
+            Table: Hand-written *comparison*. {#tbl-compare}
+
+            See @tbl-compare and @tbl-chapter.
+            """)
+        let answer = try fixture.answer(SectionContent(tables: ["chapter": TableContent(caption: "C", header: ["x"], rows: [])]))
+        guard answer.count == 3, case let .table(table) = answer[1], case let .paragraph(text) = answer[2] else {
+            return XCTFail("\(answer)")
+        }
+        XCTAssertEqual(table.number, 2)
+        XCTAssertEqual(table.id, "tbl-compare")
+        XCTAssertEqual(plain(table.caption), "Hand-written comparison.")
+        XCTAssertEqual(table.alignments, [.left, .center])
+        XCTAssertEqual(plain(text), "See Table 2 and Table 1.")
+    }
+
     /// Two questions, figures and tables in both, references forward and backward.
     static func makeDocument() throws -> Document {
         let fixture = try ReportFixture(manifest: """
