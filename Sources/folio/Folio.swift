@@ -6,7 +6,7 @@ struct Folio: ParsableCommand {
         commandName: "folio",
         abstract: "Regenerates the course's MNIST assignment reports from scratch.",
         version: FolioVersion.string,
-        subcommands: [DataCommand.self]
+        subcommands: [BuildCommand.self, ListCommand.self, DataCommand.self, TrainCommand.self, SummaryCommand.self, BenchCommand.self, GalleryCommand.self]
     )
 }
 

@@ -154,7 +154,7 @@ struct MLPTrainingChapter: Chapter {
             series: [curve(records, "standardised", .circle), curve(plainRecords, "scaled to [0, 1] only", .square)],
             xAxis: .examplesSeen, logY: true))))
 
-        return SectionContent(values: values, figures: figures, tables: tables, listings: ["summary": summary])
+        return SectionContent(values: values, figures: figures, tables: tables, listings: ["mlp-summary": summary])
     }
 
     /// Accuracy on the training split (the notebook reports it beside the test accuracy).

@@ -44,7 +44,7 @@ struct SmallCNNChapter: Chapter {
         ], figures: ["curves": FigureContent("", Figure(widthPoints: 460, heightPoints: 200, columns: 2,
                                                          panels: [.line(loss), .line(accuracy)]))],
            tables: ["comparison": table],
-           listings: ["summary": ListingContent(caption: "Summary of the small CNN, computed from the model.", text: model.summary())])
+           listings: ["cnn-summary": ListingContent(caption: "Summary of the small CNN, computed from the model.", text: model.summary())])
     }
 }
 
