@@ -152,7 +152,8 @@ private struct PDFRunningText {
     init(context: PDFLayoutContext, document: Document, pageCount: Int) {
         self.context = context
         self.pageCount = pageCount
-        let style = TextStyle(family: .sans, size: 8, color: PDFColor.muted)
+        var style = TextStyle(family: .sans, size: 8, color: PDFColor.muted)
+        style.ellipsize = true
         header = context.text.plainBlock(document.title, style: style, width: PDFPage.textWidth * 0.6)
         var right = style
         right.alignment = PANGO_ALIGN_RIGHT

@@ -77,6 +77,13 @@ enum SampleDocument {
                      .list(ordered: false, items: [[.paragraph([.text("nested point one")])], [.paragraph([.text("nested point two")])]])],
                     [.paragraph([.text("Average over the batch of size "), .math("B"), .text(".")])],
                 ]),
+                .paragraph([.text("Other notation used in the report: "), .math(#"\bar{x} = \frac{1}{n}\sum_i x_i"#), .text(", "),
+                            .math(#"\tilde{w} \ne w"#), .text(", "), .math(#"\mathbf{W} \in \mathbb{R}^{m \times n}"#), .text(", "),
+                            .math(#"\min_w \exp(-w) \approx 0"#), .text(", "), .math(#"a_1, a_2, \cdots, a_n"#), .text(", "),
+                            .math(#"\Omega \;\to\; \infty"#), .text(", "), .math(#"x \ge 0 \le y"#), .text(", "),
+                            .math(#"\alpha\beta\gamma\delta\lambda\mu\sigma\Sigma\Delta\Gamma"#), .text(", "),
+                            .math(#"\mathrm{ReLU}(x) = \max(0, x)"#), .text(", and "), .math(#"\sqrt[3]{8} = 2"#), .text(".")]),
+                .math(#"\mathcal{L}_{\text{total}} = \frac{1}{B}\sum_{b=1}^{B} \left[ -\log \frac{e^{z_{b,y_b}}}{\sum_{k} e^{z_{b,k}}} \right] + \lambda \left\lVert \mathbf{W} \right\rVert_2^2"#),
                 .quote([.paragraph([.text("The gradient of the loss with respect to the logits is simply the prediction minus the target.")])]),
             ])
         let q21 = Question(id: "2.1", title: "Per-epoch results",
@@ -240,6 +247,37 @@ final class PDFWriterEdgeTests: XCTestCase {
         let url = URL(fileURLWithPath: "/nonexistent-folio-dir/report.pdf")
         XCTAssertThrowsError(try writePDF(SampleDocument.make(), to: url)) { error in
             XCTAssertTrue(String(describing: error).contains("/nonexistent-folio-dir"), String(describing: error))
+        }
+    }
+}
+
+final class PDFWriterTextTests: XCTestCase {
+    func testMarkupLikeTextIsSetLiterallyAndLongMathFits() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("folio-literal-\(UUID().uuidString).pdf")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let longMath = (1...40).map { "x_{\($0)}" }.joined(separator: " + ")
+        let question = Question(id: "1.1", title: "Escaping <i>", answer: [
+            .paragraph([.text("Literal <b>not bold</b> & AT&T; 5 < 6 > 4 "), .code("a<b>&c")]),
+            .paragraph([.text("Long: "), .math(longMath)]),
+        ])
+        let document = Document(id: "t", title: "A title that is rather long & has <markup> in it, long enough to need an ellipsis in the running header",
+                                course: "Course", parts: [Part(id: "part-1", title: "Part", questions: [question])])
+        try writePDF(document, to: url)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        process.arguments = ["-bbox", url.path, "-"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        for word in ["&lt;b&gt;not", "bold&lt;/b&gt;", "AT&amp;T;", "a&lt;b&gt;&amp;c", "&lt;i&gt;"] {
+            XCTAssertTrue(text.contains(">\(word)</word>"), "missing \(word)")
+        }
+        let pattern = try NSRegularExpression(pattern: #"xMax="([\d.]+)""#)
+        for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            let xMax = Double(text[Range(match.range(at: 1), in: text)!])!
+            XCTAssertLessThanOrEqual(xMax, PDFPage.width - PDFPage.marginRight + 1)
         }
     }
 }
