@@ -71,11 +71,13 @@ extension PDFLayoutContext {
                 let baseline = y + body.lines[lastLine].baseline
                 number.draw(cr, x: x + width - numberWidth, top: baseline - number.firstBaseline)
                 // Dot leaders on a fixed 4.5 pt grid so they line up from entry to entry.
-                PDFColor.rule.set(cr)
+                PDFColor.muted.set(cr)
+                cairo_new_path(cr)  // drawing text leaves a current point; an arc would join it with a line
                 let start = textX + lastWidth + 5, end = x + width - numberWidth - 4
                 var dot = (start / 4.5).rounded(.up) * 4.5
                 while dot < end {
-                    cairo_arc(cr, dot, baseline - 0.6, 0.45, 0, 2 * .pi)
+                    cairo_new_sub_path(cr)
+                    cairo_arc(cr, dot, baseline - 0.6, 0.42, 0, 2 * .pi)
                     cairo_fill(cr)
                     dot += 4.5
                 }

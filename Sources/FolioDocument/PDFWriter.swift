@@ -125,6 +125,11 @@ private func renderPDF(_ document: Document, path: String, creationDate: String)
             placement.fragment.draw(cr, placement.y)
         }
     }
+    // A drawing error (a bad tag, say) sticks to the context, not always to the surface.
+    let drawing = cairo_status(cr)
+    if drawing != CAIRO_STATUS_SUCCESS {
+        throw PDFError.cairo(path: path, status: String(cString: cairo_status_to_string(drawing)))
+    }
     cairo_surface_finish(surface)
     let status = cairo_surface_status(surface)
     if status != CAIRO_STATUS_SUCCESS {
