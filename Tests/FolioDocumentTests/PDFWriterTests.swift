@@ -41,6 +41,12 @@ enum SampleDocument {
         let figure = FigureBlock(id: "fig-curves", number: 1,
                                  caption: [.text("Training curves for Adam, "), .math(#"\eta = 10^{-3}"#), .text(".")],
                                  figure: RectangleFigure(widthPoints: 640, heightPoints: 300))
+        let discussion = "Adaptive methods scale each parameter's step by a running estimate of the gradient's second moment, "
+            + "so parameters with consistently small gradients take relatively larger steps. In the first epoch this lets the "
+            + "network leave the flat region around its initialisation quickly, which is why the training loss drops by more "
+            + "than half within the first few hundred batches. Later the estimates settle and the effective learning rate "
+            + "shrinks, and the curve flattens; the gap between training and test accuracy stays small throughout, so the "
+            + "model is not yet overfitting at this budget."
         let softmax = #"\operatorname{softmax}(z)_i = \frac{\exp(z_i)}{\sum_{j=1}^{K} \exp(z_j)}"#
         let intro: [Block] = [.paragraph([.text("This report answers every question of the handout from computations made for it.")])]
         let q11 = Question(id: "1.1", title: "Training with Adam",
@@ -53,6 +59,8 @@ enum SampleDocument {
                             .math(#"\mathcal{L}(\theta) = -\frac{1}{N}\sum_{n=1}^{N} \log p_\theta(y_n \mid x_n)"#),
                             .text(" with parameters "), .math(#"\theta \in \mathbb{R}^{d}"#),
                             .text(" and the gradient "), .math(#"\nabla_\theta \mathcal{L}"#), .text(".")]),
+                .paragraph([.text(discussion)]),
+                .paragraph([.text(discussion)]),
                 .figure(figure),
                 .paragraph([.text("Adam keeps running averages "), .math(#"\hat{m}_t"#), .text(" and "), .math(#"\hat{v}_t"#),
                             .text(" of the gradient and its square, and updates")]),
@@ -84,6 +92,9 @@ enum SampleDocument {
                             .math(#"\alpha\beta\gamma\delta\lambda\mu\sigma\Sigma\Delta\Gamma"#), .text(", "),
                             .math(#"\mathrm{ReLU}(x) = \max(0, x)"#), .text(", and "), .math(#"\sqrt[3]{8} = 2"#), .text(".")]),
                 .math(#"\mathcal{L}_{\text{total}} = \frac{1}{B}\sum_{b=1}^{B} \left[ -\log \frac{e^{z_{b,y_b}}}{\sum_{k} e^{z_{b,k}}} \right] + \lambda \left\lVert \mathbf{W} \right\rVert_2^2"#),
+                .paragraph([.text(discussion + " " + discussion)]),
+                .paragraph([.text(discussion + " " + discussion)]),
+                .paragraph([.text(discussion + " " + discussion)]),
                 .quote([.paragraph([.text("The gradient of the loss with respect to the logits is simply the prediction minus the target.")])]),
             ])
         let q21 = Question(id: "2.1", title: "Per-epoch results",
