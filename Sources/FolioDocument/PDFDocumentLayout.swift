@@ -64,7 +64,9 @@ extension PDFLayoutContext {
                 cairo_tag_begin(cr, CAIRO_TAG_LINK,
                                 LinkTarget.destination(anchor).attributes(rect: (x, y, width, body.height)))
                 cairo_tag_end(cr, CAIRO_TAG_LINK)
-                labelBlock?.draw(cr, x: x + indent, top: y + body.firstBaseline - labelBlock!.firstBaseline)
+                if let labelBlock {
+                    labelBlock.draw(cr, x: x + indent, top: y + body.firstBaseline - labelBlock.firstBaseline)
+                }
                 body.draw(cr, x: textX, top: y)
                 let page = numbers.pageOfAnchor[anchor].map(String.init) ?? "?"
                 let number = text.plainBlock(page, style: numberStyle, width: numberWidth)
