@@ -1,7 +1,7 @@
 import CCairo
 import CPango
 
-// Accents over a nucleus and delimiters sized to their contents (\\left … \\right).
+// Accents over a nucleus, and delimiters sized to their contents (\left … \right).
 
 extension MathTypesetter {
     func accent(_ body: MathNode, _ accent: MathAccent, _ style: MathStyle, base: Double) -> MathBox {
@@ -75,7 +75,7 @@ extension MathTypesetter {
     /// grow heavy strokes, while TeX's big delimiters keep their stroke weight.
     func drawnDelimiter(_ glyph: String, height: Double, axis: Double, em: Double) -> MathBox? {
         let top = axis + height / 2, bottom = axis - height / 2
-        let stroke = 0.075 * em, side = 0.1 * em
+        let stroke = 0.085 * em, side = 0.1 * em
         var box = MathBox()
         switch glyph {
         case "(", ")":

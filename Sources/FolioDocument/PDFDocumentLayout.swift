@@ -98,7 +98,7 @@ extension PDFLayoutContext {
     func body(_ document: Document, x: Double, width: Double) throws -> [PDFFragment] {
         var fragments: [PDFFragment] = []
         for part in document.parts {
-            location = "part \(part.id)"
+            location = "the introduction of part \(part.id)"
             let heading = text.plainBlock(part.title, style: TextStyle(family: .sans, size: 18, bold: true, color: PDFColor.text), width: width)
             let f = PDFFragment(height: heading.height + 10) { cr, y in
                 heading.draw(cr, x: x, top: y)
