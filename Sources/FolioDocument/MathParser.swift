@@ -153,7 +153,11 @@ private struct Scanner {
         case ",", ";": return .symbol(String(c), .punctuation)
         case "!", "?", ".", "|", "@", "\"": return .symbol(String(c), .ordinary)
         case "~": return .space(1.0 / 3)
-        default: throw MathError.unexpectedCharacter(c)
+        default:
+            // Symbols typed directly ("≤", "×") behave like their commands.
+            if !c.isASCII, let cls = MathSymbols.typedSymbols[String(c)] { return .symbol(String(c), cls) }
+            if let op = MathSymbols.largeOperators.values.first(where: { $0 == String(c) }) { return .largeOperator(op) }
+            throw MathError.unexpectedCharacter(c)
         }
     }
 

@@ -47,6 +47,17 @@ enum MathSymbols {
         "$": ("$", .ordinary),
     ]
 
+    /// Classes of symbols typed directly as Unicode. A glyph that several commands share
+    /// with different classes (‖ is \| and \lVert) is ordinary, so the result never
+    /// depends on dictionary order.
+    static let typedSymbols: [String: MathAtomClass] = {
+        var classes: [String: MathAtomClass] = [:]
+        for (glyph, cls) in symbols.values {
+            if let existing = classes[glyph], existing != cls { classes[glyph] = .ordinary } else { classes[glyph] = cls }
+        }
+        return classes
+    }()
+
     static let largeOperators: [String: String] = [
         "sum": "∑", "prod": "∏", "coprod": "∐", "int": "∫", "iint": "∬", "oint": "∮",
         "bigcup": "⋃", "bigcap": "⋂",

@@ -43,6 +43,7 @@ final class PDFLayoutContext {
         do {
             var builder = RichTextBuilder(typesetter: math, registry: registry, knownAnchors: anchors,
                                           mathSize: style.size, linkColor: PDFColor.link)
+            if let width { builder.maxMathWidth = width }
             try builder.append(inlines)
             return text.textBlock(builder, style: style, width: width)
         } catch let error as MathError {

@@ -64,18 +64,22 @@ extension PDFLayoutContext {
                 cairo_tag_begin(cr, CAIRO_TAG_LINK,
                                 LinkTarget.destination(anchor).attributes(rect: (x, y, width, body.height)))
                 cairo_tag_end(cr, CAIRO_TAG_LINK)
-                labelBlock?.draw(cr, x: x + indent, top: y + body.firstBaseline - labelBlock!.firstBaseline)
+                if let labelBlock {
+                    labelBlock.draw(cr, x: x + indent, top: y + body.firstBaseline - labelBlock.firstBaseline)
+                }
                 body.draw(cr, x: textX, top: y)
                 let page = numbers.pageOfAnchor[anchor].map(String.init) ?? "?"
                 let number = text.plainBlock(page, style: numberStyle, width: numberWidth)
                 let baseline = y + body.lines[lastLine].baseline
                 number.draw(cr, x: x + width - numberWidth, top: baseline - number.firstBaseline)
                 // Dot leaders on a fixed 4.5 pt grid so they line up from entry to entry.
-                PDFColor.rule.set(cr)
+                PDFColor.muted.set(cr)
+                cairo_new_path(cr)  // drawing text leaves a current point; an arc would join it with a line
                 let start = textX + lastWidth + 5, end = x + width - numberWidth - 4
                 var dot = (start / 4.5).rounded(.up) * 4.5
                 while dot < end {
-                    cairo_arc(cr, dot, baseline - 0.6, 0.45, 0, 2 * .pi)
+                    cairo_new_sub_path(cr)
+                    cairo_arc(cr, dot, baseline - 0.6, 0.42, 0, 2 * .pi)
                     cairo_fill(cr)
                     dot += 4.5
                 }
@@ -94,7 +98,7 @@ extension PDFLayoutContext {
     func body(_ document: Document, x: Double, width: Double) throws -> [PDFFragment] {
         var fragments: [PDFFragment] = []
         for part in document.parts {
-            location = "part \(part.id)"
+            location = "the introduction of part \(part.id)"
             let heading = text.plainBlock(part.title, style: TextStyle(family: .sans, size: 18, bold: true, color: PDFColor.text), width: width)
             let f = PDFFragment(height: heading.height + 10) { cr, y in
                 heading.draw(cr, x: x, top: y)

@@ -40,6 +40,8 @@ struct TextStyle {
     var justify = false
     /// Baseline-to-baseline distance as a multiple of the font's line height.
     var lineSpacing = 1.0
+    /// End an over-long single line with an ellipsis instead of wrapping (running header).
+    var ellipsize = false
 }
 
 /// Where a link in running text goes.
@@ -98,6 +100,8 @@ struct RichTextBuilder {
     let registry: MathShapeRegistry
     let knownAnchors: Set<String>
     let mathSize: Double
+    /// Inline math wider than this (the line width) is set smaller so it cannot overflow.
+    var maxMathWidth = Double.infinity
     let linkColor: RGB
 
     mutating func append(_ s: String) {
@@ -135,7 +139,11 @@ struct RichTextBuilder {
                 let (r, g, b) = PDFColor.codeFill.pango
                 add(pango_attr_background_new(r, g, b), from: start)
             case .math(let source):
-                let box = try typesetter.typeset(source, display: false, fontSize: mathSize)
+                let nodes = try MathParser.parse(source)
+                var box = typesetter.typeset(nodes, display: false, fontSize: mathSize)
+                if box.width > maxMathWidth {
+                    box = typesetter.typeset(nodes, display: false, fontSize: mathSize * maxMathWidth / box.width * 0.98)
+                }
                 let index = registry.add(box)
                 text += "\u{FFFC}"
                 byteCount += 3
@@ -271,6 +279,7 @@ extension PangoTextContext {
             pango_layout_set_width(layout, Int32(width * Double(folio_pango_scale())))
             pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
         }
+        if style.ellipsize { pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END) }
         pango_layout_set_alignment(layout, style.alignment)
         pango_layout_set_justify(layout, style.justify ? 1 : 0)
         if style.lineSpacing != 1 { pango_layout_set_line_spacing(layout, Float(style.lineSpacing)) }

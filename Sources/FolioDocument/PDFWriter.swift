@@ -125,6 +125,11 @@ private func renderPDF(_ document: Document, path: String, creationDate: String)
             placement.fragment.draw(cr, placement.y)
         }
     }
+    // A drawing error (a bad tag, say) sticks to the context, not always to the surface.
+    let drawing = cairo_status(cr)
+    if drawing != CAIRO_STATUS_SUCCESS {
+        throw PDFError.cairo(path: path, status: String(cString: cairo_status_to_string(drawing)))
+    }
     cairo_surface_finish(surface)
     let status = cairo_surface_status(surface)
     if status != CAIRO_STATUS_SUCCESS {
@@ -152,7 +157,8 @@ private struct PDFRunningText {
     init(context: PDFLayoutContext, document: Document, pageCount: Int) {
         self.context = context
         self.pageCount = pageCount
-        let style = TextStyle(family: .sans, size: 8, color: PDFColor.muted)
+        var style = TextStyle(family: .sans, size: 8, color: PDFColor.muted)
+        style.ellipsize = true
         header = context.text.plainBlock(document.title, style: style, width: PDFPage.textWidth * 0.6)
         var right = style
         right.alignment = PANGO_ALIGN_RIGHT

@@ -36,6 +36,15 @@ final class MathParserTests: XCTestCase {
                         .symbol(",", .punctuation), .variable("K"), .symbol("}", .closing)])
     }
 
+    func testUnicodeSymbolsBehaveLikeTheirCommands() throws {
+        XCTAssertEqual(try MathParser.parse("a ≤ b × c"), try MathParser.parse(#"a \le b \times c"#))
+        XCTAssertEqual(try MathParser.parse("∑_i"), try MathParser.parse(#"\sum_i"#))
+        XCTAssertEqual(try MathParser.parse(#"\operatorname*{argmax}_x"#),
+                       [.scripts(base: .function("argmax", limits: true), sub: .variable("x"), sup: nil)])
+        XCTAssertEqual(try MathParser.parse(#"\mathcal{L} + \mathbf{W}"#),
+                       [.symbol("ℒ", .ordinary), .symbol("+", .binary), .styled("W", .bold)])
+    }
+
     func testErrorsNameTheProblem() {
         XCTAssertThrowsError(try MathParser.parse(#"x + \foo"#)) { XCTAssertEqual($0 as? MathError, .unknownCommand("foo")) }
         XCTAssertEqual(String(describing: MathError.unknownCommand("foo")), #"unknown math command \foo"#)

@@ -41,6 +41,12 @@ enum SampleDocument {
         let figure = FigureBlock(id: "fig-curves", number: 1,
                                  caption: [.text("Training curves for Adam, "), .math(#"\eta = 10^{-3}"#), .text(".")],
                                  figure: RectangleFigure(widthPoints: 640, heightPoints: 300))
+        let discussion = "Adaptive methods scale each parameter's step by a running estimate of the gradient's second moment, "
+            + "so parameters with consistently small gradients take relatively larger steps. In the first epoch this lets the "
+            + "network leave the flat region around its initialisation quickly, which is why the training loss drops by more "
+            + "than half within the first few hundred batches. Later the estimates settle and the effective learning rate "
+            + "shrinks, and the curve flattens; the gap between training and test accuracy stays small throughout, so the "
+            + "model is not yet overfitting at this budget."
         let softmax = #"\operatorname{softmax}(z)_i = \frac{\exp(z_i)}{\sum_{j=1}^{K} \exp(z_j)}"#
         let intro: [Block] = [.paragraph([.text("This report answers every question of the handout from computations made for it.")])]
         let q11 = Question(id: "1.1", title: "Training with Adam",
@@ -53,6 +59,8 @@ enum SampleDocument {
                             .math(#"\mathcal{L}(\theta) = -\frac{1}{N}\sum_{n=1}^{N} \log p_\theta(y_n \mid x_n)"#),
                             .text(" with parameters "), .math(#"\theta \in \mathbb{R}^{d}"#),
                             .text(" and the gradient "), .math(#"\nabla_\theta \mathcal{L}"#), .text(".")]),
+                .paragraph([.text(discussion)]),
+                .paragraph([.text(discussion)]),
                 .figure(figure),
                 .paragraph([.text("Adam keeps running averages "), .math(#"\hat{m}_t"#), .text(" and "), .math(#"\hat{v}_t"#),
                             .text(" of the gradient and its square, and updates")]),
@@ -77,6 +85,16 @@ enum SampleDocument {
                      .list(ordered: false, items: [[.paragraph([.text("nested point one")])], [.paragraph([.text("nested point two")])]])],
                     [.paragraph([.text("Average over the batch of size "), .math("B"), .text(".")])],
                 ]),
+                .paragraph([.text("Other notation used in the report: "), .math(#"\bar{x} = \frac{1}{n}\sum_i x_i"#), .text(", "),
+                            .math(#"\tilde{w} \ne w"#), .text(", "), .math(#"\mathbf{W} \in \mathbb{R}^{m \times n}"#), .text(", "),
+                            .math(#"\min_w \exp(-w) \approx 0"#), .text(", "), .math(#"a_1, a_2, \cdots, a_n"#), .text(", "),
+                            .math(#"\Omega \;\to\; \infty"#), .text(", "), .math(#"x \ge 0 \le y"#), .text(", "),
+                            .math(#"\alpha\beta\gamma\delta\lambda\mu\sigma\Sigma\Delta\Gamma"#), .text(", "),
+                            .math(#"\mathrm{ReLU}(x) = \max(0, x)"#), .text(", and "), .math(#"\sqrt[3]{8} = 2"#), .text(".")]),
+                .math(#"\mathcal{L}_{\text{total}} = \frac{1}{B}\sum_{b=1}^{B} \left[ -\log \frac{e^{z_{b,y_b}}}{\sum_{k} e^{z_{b,k}}} \right] + \lambda \left\lVert \mathbf{W} \right\rVert_2^2"#),
+                .paragraph([.text(discussion + " " + discussion)]),
+                .paragraph([.text(discussion + " " + discussion)]),
+                .paragraph([.text(discussion + " " + discussion)]),
                 .quote([.paragraph([.text("The gradient of the loss with respect to the logits is simply the prediction minus the target.")])]),
             ])
         let q21 = Question(id: "2.1", title: "Per-epoch results",
@@ -240,6 +258,37 @@ final class PDFWriterEdgeTests: XCTestCase {
         let url = URL(fileURLWithPath: "/nonexistent-folio-dir/report.pdf")
         XCTAssertThrowsError(try writePDF(SampleDocument.make(), to: url)) { error in
             XCTAssertTrue(String(describing: error).contains("/nonexistent-folio-dir"), String(describing: error))
+        }
+    }
+}
+
+final class PDFWriterTextTests: XCTestCase {
+    func testMarkupLikeTextIsSetLiterallyAndLongMathFits() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("folio-literal-\(UUID().uuidString).pdf")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let longMath = (1...40).map { "x_{\($0)}" }.joined(separator: " + ")
+        let question = Question(id: "1.1", title: "Escaping <i>", answer: [
+            .paragraph([.text("Literal <b>not bold</b> & AT&T; 5 < 6 > 4 "), .code("a<b>&c")]),
+            .paragraph([.text("Long: "), .math(longMath)]),
+        ])
+        let document = Document(id: "t", title: "A title that is rather long & has <markup> in it, long enough to need an ellipsis in the running header",
+                                course: "Course", parts: [Part(id: "part-1", title: "Part", questions: [question])])
+        try writePDF(document, to: url)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        process.arguments = ["-bbox", url.path, "-"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        for word in ["&lt;b&gt;not", "bold&lt;/b&gt;", "AT&amp;T;", "a&lt;b&gt;&amp;c", "&lt;i&gt;"] {
+            XCTAssertTrue(text.contains(">\(word)</word>"), "missing \(word)")
+        }
+        let pattern = try NSRegularExpression(pattern: #"xMax="([\d.]+)""#)
+        for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            let xMax = Double(text[Range(match.range(at: 1), in: text)!])!
+            XCTAssertLessThanOrEqual(xMax, PDFPage.width - PDFPage.marginRight + 1)
         }
     }
 }
