@@ -18,6 +18,12 @@ public final class Conv2d: Layer {
     static let chunkImages = 64
 
     private var h = 0, w = 0, oh = 0, ow = 0
+    var inputHeight: Int { h }
+    var inputWidth: Int { w }
+    var outputHeight: Int { oh }
+    var outputWidth: Int { ow }
+    /// The direct path's weights and weight gradient, both tap-major.
+    let tapMajor = FloatStorage(count: 1)
     private let output = FloatStorage(count: 1)
     private let inputGrad = FloatStorage(count: 1)
     private let cols = FloatStorage(count: 1)
@@ -56,6 +62,8 @@ public final class Conv2d: Layer {
         h = shape[1]; w = shape[2]; oh = out[1]; ow = out[2]
         output.reserve(maxBatch * oh * ow * outChannels)
         inputGrad.reserve(maxBatch * h * w * inChannels)
+        tapMajor.reserve(2 * patch * outChannels)
+        if usesDirectPath { return }
         let rows = min(maxBatch, Self.chunkImages) * oh * ow
         cols.reserve(rows * patch)
         colGrad.reserve(rows * patch)
@@ -119,6 +127,10 @@ public final class Conv2d: Layer {
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
         input = x
         let y = output.pointer, cout = outChannels, pixels = oh * ow
+        if usesDirectPath {
+            forwardDirect(x, n: n, y: y)
+            return y
+        }
         let b = bias.value.pointer
         // Every output row starts as the bias; the GEMM accumulates onto it.
         for r in 0..<(n * pixels) {
@@ -142,6 +154,10 @@ public final class Conv2d: Layer {
     public func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, needInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
         guard let x = input else { preconditionFailure("\(name): backward before forward") }
         let cout = outChannels, pixels = oh * ow, p = patch
+        if usesDirectPath {
+            backwardDirect(x, dy, n: n, dx: needInputGradient ? inputGrad.pointer : nil)
+            return needInputGradient ? inputGrad.pointer : nil
+        }
         // Bias gradient: column sums of dY.
         let db = bias.grad!.pointer
         for o in 0..<cout { db[o] = 0 }

@@ -84,6 +84,9 @@ final class LayerGradientTests: XCTestCase {
             let conv = Conv2d(name: "c\(k)\(s)\(p)", inChannels: 2, outChannels: 3, kernel: k, stride: s, padding: p, rng: &rng)
             let x = GradientCheck.randomArray(2 * 6 * 6 * 2, &rng)
             try GradientCheck.check(conv, shape: [2, 6, 6], n: 2, x: x)
+            // One input channel and a multiple of 8 outputs: the direct path.
+            let first = Conv2d(name: "d\(k)\(s)\(p)", inChannels: 1, outChannels: 16, kernel: k, stride: s, padding: p, rng: &rng)
+            try GradientCheck.check(first, shape: [1, 6, 6], n: 2, x: GradientCheck.randomArray(72, &rng))
         }
     }
 
@@ -99,6 +102,10 @@ final class LayerGradientTests: XCTestCase {
             let pool = MaxPool2d(name: "pool", kernel: 2)
             pool.appliesReLU = fold
             try GradientCheck.check(pool, shape: [3, 4, 6], n: 2, x: GradientCheck.distinctValues(2 * 3 * 4 * 6, &rng))
+            // Eight channels, 2×2 stride 2: the vectorised path.
+            let pairwise = MaxPool2d(name: "pool8", kernel: 2)
+            pairwise.appliesReLU = fold
+            try GradientCheck.check(pairwise, shape: [16, 4, 6], n: 2, x: GradientCheck.distinctValues(2 * 16 * 4 * 6, &rng))
         }
         let overlapping = MaxPool2d(name: "pool3s2", kernel: 3, stride: 2)
         try GradientCheck.check(overlapping, shape: [2, 7, 7], n: 1, x: GradientCheck.distinctValues(98, &rng))
