@@ -4,7 +4,7 @@
 extension Conv2d {
     var usesDirectPath: Bool { inChannels == 1 && outChannels % 8 == 0 }
 
-    /// Copies the weights to [tap][out], so each tap's output channels are contiguous.
+    /// Copies the weights to [tap][out] (before the parallel pass reads them), so each tap's output channels are contiguous.
     func refreshTapMajorWeights() {
         let taps = kernel * kernel, cout = outChannels, w = weight.value.pointer, t = tapMajor.pointer
         for o in 0..<cout { for tap in 0..<taps { t[tap * cout + o] = w[o * taps + tap] } }
@@ -13,44 +13,58 @@ extension Conv2d {
     /// Gathers the k×k receptive field of output pixel (oy, ox) into `patch`, zeros
     /// where it falls into the padding.
     @inline(__always)
-    private func gather(_ image: UnsafeMutablePointer<Float>, oy: Int, ox: Int, into patch: UnsafeMutablePointer<Float>,
-                        k: Int, h: Int, w: Int) {
+    private static func gather(_ image: UnsafeMutablePointer<Float>, oy: Int, ox: Int, into patch: UnsafeMutablePointer<Float>,
+                               k: Int, stride: Int, padding: Int, h: Int, w: Int) {
+        let y0 = oy &* stride &- padding, x0 = ox &* stride &- padding
+        if y0 >= 0 && x0 >= 0 && y0 &+ k <= h && x0 &+ k <= w {
+            var src = image + (y0 &* w &+ x0), t = 0
+            for _ in 0..<k {
+                for kx in 0..<k { patch[t &+ kx] = src[kx] }
+                t &+= k; src += w
+            }
+            return
+        }
         var t = 0
         for ky in 0..<k {
-            let iy = oy &* stride &- padding &+ ky
+            let iy = y0 &+ ky
             let rowInside = iy >= 0 && iy < h
             for kx in 0..<k {
-                let ix = ox &* stride &- padding &+ kx
+                let ix = x0 &+ kx
                 patch[t] = rowInside && ix >= 0 && ix < w ? image[iy &* w &+ ix] : 0
                 t &+= 1
             }
         }
     }
 
-    func forwardDirect(_ x: UnsafeMutablePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>) {
-        refreshTapMajorWeights()
+    /// Output pixels handled together in the backward pass: their receptive fields
+    /// and output gradients stay in L1 while every (tap, channel-group) sum runs
+    /// over them in a register.
+    static let pixelBlock = 64
+
+    func forwardDirect(_ x: UnsafeMutablePointer<Float>, images: Range<Int>, y: UnsafeMutablePointer<Float>) {
         let k = kernel, taps = k * k, cout = outChannels, wt = UnsafePointer(tapMajor.pointer), b = UnsafePointer(bias.value.pointer)
-        let h = inputHeight, w = inputWidth, oh = outputHeight, ow = outputWidth
-        let patch = UnsafeMutablePointer<Float>.allocate(capacity: taps)
-        defer { patch.deallocate() }
-        var out = y
-        for img in 0..<n {
-            let image = x + img * h * w
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    gather(image, oy: oy, ox: ox, into: patch, k: k, h: h, w: w)
-                    var g = 0
-                    while g < cout {
-                        var acc = load8(b + g)
-                        var wp = wt + g
-                        for t in 0..<taps {
-                            acc += patch[t] * load8(wp)
-                            wp += cout
+        let h = inputHeight, w = inputWidth, oh = outputHeight, ow = outputWidth, s = stride, pad = padding
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: taps) { buffer in
+            let patch = buffer.baseAddress!
+            var out = y + images.lowerBound * oh * ow * cout
+            for img in images {
+                let image = x + img * h * w
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        Self.gather(image, oy: oy, ox: ox, into: patch, k: k, stride: s, padding: pad, h: h, w: w)
+                        var g = 0
+                        while g < cout {
+                            var acc = load8(b + g)
+                            var wp = wt + g
+                            for t in 0..<taps {
+                                acc += patch[t] * load8(wp)
+                                wp += cout
+                            }
+                            store8(acc, out + g)
+                            g &+= 8
                         }
-                        store8(acc, out + g)
-                        g &+= 8
+                        out += cout
                     }
-                    out += cout
                 }
             }
         }
@@ -58,46 +72,61 @@ extension Conv2d {
 
     /// dW[tap][out] = Σ over output pixels of x(tap-shifted) · dy, db = Σ dy;
     /// dx (when asked) = Σ over taps and channels of W · dy scattered back.
-    func backwardDirect(_ x: UnsafeMutablePointer<Float>, _ dy: UnsafeMutablePointer<Float>, n: Int,
+    func backwardDirect(_ x: UnsafeMutablePointer<Float>, _ dy: UnsafeMutablePointer<Float>, images: Range<Int>, part: Int,
                         dx: UnsafeMutablePointer<Float>?) {
         let k = kernel, taps = k * k, cout = outChannels
-        let h = inputHeight, w = inputWidth, oh = outputHeight, ow = outputWidth
-        let dwt = tapMajor.pointer + taps * cout  // second half of the workspace
+        let h = inputHeight, w = inputWidth, oh = outputHeight, ow = outputWidth, s = stride, pad = padding
+        let dwt = weightPartials[part].pointer  // tap-major here, transposed below
         dwt.update(repeating: 0, count: taps * cout)
-        let db = bias.grad!.pointer
+        let db = biasPartials[part].pointer
         for o in 0..<cout { db[o] = 0 }
-        let patch = UnsafeMutablePointer<Float>.allocate(capacity: taps)
-        defer { patch.deallocate() }
-        var d = UnsafePointer(dy)
-        for img in 0..<n {
-            let image = x + img * h * w
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    gather(image, oy: oy, ox: ox, into: patch, k: k, h: h, w: w)
-                    var g = 0
-                    while g < cout {
-                        let dv = load8(d + g)
-                        store8(load8(db + g) + dv, db + g)
-                        var wp = dwt + g
-                        for t in 0..<taps {
-                            store8(load8(wp) + patch[t] * dv, wp)
-                            wp += cout
-                        }
-                        g &+= 8
+        let pixels = images.count * oh * ow, block = Self.pixelBlock
+        let dyStart = UnsafePointer(dy + images.lowerBound * oh * ow * cout)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: block * taps) { buffer in
+            let patches = buffer.baseAddress!  // [tap][pixel in block]
+            var first = 0
+            while first < pixels {
+                let count = min(block, pixels - first)
+                for j in 0..<count {
+                    let p = first + j
+                    let img = images.lowerBound + p / (oh * ow), rest = p % (oh * ow)
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: taps) { one in
+                        Self.gather(x + img * h * w, oy: rest / ow, ox: rest % ow, into: one.baseAddress!,
+                                    k: k, stride: s, padding: pad, h: h, w: w)
+                        for t in 0..<taps { patches[t * block + j] = one[t] }
                     }
-                    d += cout
                 }
+                let d = dyStart + first * cout
+                var g = 0
+                while g < cout {
+                    var bias = SIMD8<Float>(repeating: 0)
+                    for j in 0..<count { bias += load8(d + j * cout + g) }
+                    store8(load8(db + g) + bias, db + g)
+                    for t in 0..<taps {
+                        var acc = SIMD8<Float>(repeating: 0)
+                        let xs = patches + t * block
+                        for j in 0..<count { acc += xs[j] * load8(d + j * cout + g) }
+                        let target = dwt + t * cout + g
+                        store8(load8(target) + acc, target)
+                    }
+                    g &+= 8
+                }
+                first += count
             }
         }
-        let gw = weight.grad!.pointer
-        for o in 0..<cout { for tap in 0..<taps { gw[o * taps + tap] = dwt[tap * cout + o] } }
+        // Back to the weight's [out][tap] layout, in place via a copy.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: taps * cout) { copy in
+            let c = copy.baseAddress!
+            c.update(from: dwt, count: taps * cout)
+            for o in 0..<cout { for tap in 0..<taps { dwt[o * taps + tap] = c[tap * cout + o] } }
+        }
         guard let dx else { return }
         // Input gradient (pixel optimisation only): each output pixel's W·dy summed
         // back onto its receptive field.
-        dx.update(repeating: 0, count: n * h * w)
+        (dx + images.lowerBound * h * w).update(repeating: 0, count: images.count * h * w)
         let wt = tapMajor.pointer
-        d = UnsafePointer(dy)
-        for img in 0..<n {
+        var d = dyStart
+        for img in images {
             for oy in 0..<oh {
                 for ox in 0..<ow {
                     for ky in 0..<k {

@@ -92,10 +92,16 @@ public final class MaxPool2d: Layer {
     }
 
     private func forwardPairwise(_ x: UnsafeMutablePointer<Float>, n: Int) -> UnsafeMutablePointer<Float> {
+        let parts = Engine.parts(for: n, minimum: 1)
+        Engine.run(parts: parts) { part in forwardPairwise(x, images: Engine.range(part, of: parts, count: n)) }
+        return output.pointer
+    }
+
+    private func forwardPairwise(_ x: UnsafeMutablePointer<Float>, images: Range<Int>) {
         let y = output.pointer, c = self.c, rowStride = w * c
         let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
         let zero = SIMD8<Float>(repeating: 0)
-        for img in 0..<n {
+        for img in images {
             let image = x + img * h * rowStride
             for oy in 0..<oh {
                 for ox in 0..<ow {
@@ -128,17 +134,22 @@ public final class MaxPool2d: Layer {
                 }
             }
         }
-        return y
     }
 
     /// Each input pixel belongs to exactly one window: it receives the window's
     /// gradient if it was the maximum (and the maximum was positive when the ReLU is
     /// folded in), otherwise zero. Written directly, without clearing first.
     private func backwardPairwise(_ dy: UnsafeMutablePointer<Float>, n: Int) -> UnsafeMutablePointer<Float>? {
+        let parts = Engine.parts(for: n, minimum: 1)
+        Engine.run(parts: parts) { part in backwardPairwise(dy, images: Engine.range(part, of: parts, count: n)) }
+        return inputGrad.pointer
+    }
+
+    private func backwardPairwise(_ dy: UnsafeMutablePointer<Float>, images: Range<Int>) {
         let dx = inputGrad.pointer, y = output.pointer, c = self.c, rowStride = w * c
         let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
         let zero = SIMD8<Float>(repeating: 0)
-        for img in 0..<n {
+        for img in images {
             let image = dx + img * h * rowStride
             for oy in 0..<oh {
                 for ox in 0..<ow {
@@ -160,6 +171,5 @@ public final class MaxPool2d: Layer {
                 }
             }
         }
-        return dx
     }
 }

@@ -57,18 +57,25 @@ public final class Optimizer {
         let lr = learningRate, wd = weightDecay
         let bc1 = 1 - pow(beta1, Float(step)), bc2Sqrt = (1 - pow(beta2, Float(step))).squareRoot()
         for (k, param) in parameters.enumerated() {
-            let p = param.value.pointer, g = param.grad!.pointer, n = param.count
-            if wd != 0 { for i in 0..<n { g[i] += wd * p[i] } }  // L2 term, as PyTorch's weight_decay
-            switch kind {
-            case .sgd:
-                Self.sgd(p, g, n, lr)
-            case .momentum:
-                Self.momentum(p, g, first[k].pointer, n, lr, momentum, firstStep: step == 1)
-            case .rmsprop:
-                Self.rmsprop(p, g, first[k].pointer, n, lr, alpha, eps)
-            case .adam:
-                Self.adam(p, g, first[k].pointer, second[k].pointer, n, stepSize: lr / bc1, bc2Sqrt: bc2Sqrt,
-                          beta1, beta2, eps)
+            let p = param.value.pointer, g = param.grad!.pointer, count = param.count
+            let s1 = first.isEmpty ? nil : first[k].pointer, s2 = second.isEmpty ? nil : second[k].pointer
+            // Large tensors are split across threads in runs of whole SIMD blocks.
+            let parts = Engine.parts(for: count, minimum: 32_768)
+            let block = ((count / parts) + 7) / 8 * 8
+            Engine.run(parts: parts) { part in
+                let lo = min(part * block, count), n = part == parts - 1 ? count - lo : min(block, count - lo)
+                let p = p + lo, g = g + lo
+                if wd != 0 { for i in 0..<n { g[i] += wd * p[i] } }  // L2 term, as PyTorch's weight_decay
+                switch kind {
+                case .sgd:
+                    Self.sgd(p, g, n, lr)
+                case .momentum:
+                    Self.momentum(p, g, s1! + lo, n, lr, momentum, firstStep: step == 1)
+                case .rmsprop:
+                    Self.rmsprop(p, g, s1! + lo, n, lr, alpha, eps)
+                case .adam:
+                    Self.adam(p, g, s1! + lo, s2! + lo, n, stepSize: lr / bc1, bc2Sqrt: bc2Sqrt, beta1, beta2, eps)
+                }
             }
         }
     }
@@ -188,7 +195,7 @@ extension Parameter {
     /// layout conversion for optimiser state.
     func withValues<R>(of storage: FloatStorage, _ body: (Parameter) -> R) -> R {
         let view = Parameter(name: name, shape: shape, isBuffer: true, convolutionLayout: convolutionLayout)
-        view.values.update(fromContentsOf: storage.buffer(count))
+        _ = view.values.update(fromContentsOf: storage.buffer(count))
         let result = body(view)
         _ = storage.buffer(count).update(fromContentsOf: view.values)
         return result

@@ -78,6 +78,10 @@ enum GradientCheck {
 }
 
 final class LayerGradientTests: XCTestCase {
+    /// Two threads, so batches of two are split into per-thread parts and the
+    /// partial gradients summed: the parallel paths are what is checked.
+    override func setUp() { Engine.setThreads(2) }
+
     func testConv2dPaddedStrided() throws {
         var rng = SeededGenerator(seed: 1)
         for (k, s, p) in [(3, 1, 1), (3, 2, 0), (2, 1, 0), (5, 1, 2)] {
@@ -88,6 +92,14 @@ final class LayerGradientTests: XCTestCase {
             let first = Conv2d(name: "d\(k)\(s)\(p)", inChannels: 1, outChannels: 16, kernel: k, stride: s, padding: p, rng: &rng)
             try GradientCheck.check(first, shape: [1, 6, 6], n: 2, x: GradientCheck.randomArray(72, &rng))
         }
+    }
+
+    /// More images per thread than one im2col chunk holds: backward unrolls again.
+    func testConv2dAcrossSeveralChunks() throws {
+        var rng = SeededGenerator(seed: 12)
+        let conv = Conv2d(name: "chunks", inChannels: 2, outChannels: 3, kernel: 3, stride: 1, padding: 1, rng: &rng)
+        let n = 2 * Conv2d.chunkImages + 3
+        try GradientCheck.check(conv, shape: [2, 3, 3], n: n, x: GradientCheck.randomArray(n * 18, &rng))
     }
 
     func testLinear() throws {
