@@ -145,6 +145,9 @@ final class LayerGradientTests: XCTestCase {
         for j in 0..<3 { bn2.weight.values[j] = rng.uniform(0.5, 1.5); bn2.bias.values[j] = rng.uniform(-1, 1) }
         try GradientCheck.check(bn2, shape: [3, 2, 2], n: 2, x: GradientCheck.randomArray(24, &rng), tolerance: 3e-2)
         try GradientCheck.check(bn2, shape: [3, 2, 2], n: 2, x: GradientCheck.randomArray(24, &rng), training: false)
+        // Enough rows (2 × 16 × 16) to be summed in per-thread parts.
+        let big = BatchNorm(name: "bn2big", channels: 2, spatial: true)
+        try GradientCheck.check(big, shape: [2, 16, 16], n: 2, x: GradientCheck.randomArray(1024, &rng), tolerance: 3e-2)
         let bn1 = BatchNorm(name: "bn1", channels: 4, spatial: false)
         try GradientCheck.check(bn1, shape: [4], n: 5, x: GradientCheck.randomArray(20, &rng), tolerance: 3e-2)
     }
