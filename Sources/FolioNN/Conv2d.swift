@@ -33,6 +33,8 @@ public final class Conv2d: Layer {
     private var cols: [FloatStorage] = []
     private var colGrad: [FloatStorage] = []
     var weightPartials: [FloatStorage] = []
+    /// Per part, the direct path's [pixel][tap] receptive fields for dW.
+    var directPatches: [FloatStorage] = []
     var biasPartials: [FloatStorage] = []
     private var input: UnsafeMutablePointer<Float>?
     private var colsHoldWholeBatch = false
@@ -82,8 +84,12 @@ public final class Conv2d: Layer {
             weightPartials.append(FloatStorage(count: patch * outChannels))
             biasPartials.append(FloatStorage(count: outChannels))
         }
-        if usesDirectPath { return }
         let perPart = (maxBatch + parts - 1) / parts
+        if usesDirectPath {
+            while directPatches.count < parts { directPatches.append(FloatStorage(count: 1)) }
+            for p in 0..<parts { directPatches[p].reserve(perPart * oh * ow * patch) }
+            return
+        }
         partRows = min(perPart, Self.chunkImages) * oh * ow
         while cols.count < parts { cols.append(FloatStorage(count: 1)); colGrad.append(FloatStorage(count: 1)) }
         for p in 0..<parts { cols[p].reserve(partRows * patch); colGrad[p].reserve(partRows * patch) }
@@ -91,7 +97,7 @@ public final class Conv2d: Layer {
 
     private func partCount(_ n: Int) -> Int {
         let parts = Engine.parts(for: n, minimum: 1)
-        if parts > weightPartials.count || (!usesDirectPath && parts > cols.count) { reserveParts(parts) }
+        if parts > weightPartials.count || parts > (usesDirectPath ? directPatches.count : cols.count) { reserveParts(parts) }
         return parts
     }
 

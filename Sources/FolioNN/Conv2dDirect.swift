@@ -1,3 +1,5 @@
+import COpenBLAS
+
 /// The one-input-channel convolution (every network's first layer) computed
 /// directly, eight output channels at a time. As im2col + GEMM its inner dimension
 /// would be only k·k (9 for the SimpleCNN), which GEMM handles poorly.
@@ -36,11 +38,6 @@ extension Conv2d {
         }
     }
 
-    /// Output pixels handled together in the backward pass: their receptive fields
-    /// and output gradients stay in L1 while every (tap, channel-group) sum runs
-    /// over them in a register.
-    static let pixelBlock = 64
-
     func forwardDirect(_ x: UnsafeMutablePointer<Float>, images: Range<Int>, y: UnsafeMutablePointer<Float>) {
         let k = kernel, taps = k * k, cout = outChannels, wt = UnsafePointer(tapMajor.pointer), b = UnsafePointer(bias.value.pointer)
         let h = inputHeight, w = inputWidth, oh = outputHeight, ow = outputWidth, s = stride, pad = padding
@@ -77,43 +74,34 @@ extension Conv2d {
         let k = kernel, taps = k * k, cout = outChannels
         let h = inputHeight, w = inputWidth, oh = outputHeight, ow = outputWidth, s = stride, pad = padding
         let dwt = weightPartials[part].pointer  // tap-major here, transposed below
-        dwt.update(repeating: 0, count: taps * cout)
         let db = biasPartials[part].pointer
         for o in 0..<cout { db[o] = 0 }
-        let pixels = images.count * oh * ow, block = Self.pixelBlock
+        let pixels = images.count * oh * ow
         let dyStart = UnsafePointer(dy + images.lowerBound * oh * ow * cout)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: block * taps) { buffer in
-            let patches = buffer.baseAddress!  // [tap][pixel in block]
-            var first = 0
-            while first < pixels {
-                let count = min(block, pixels - first)
-                for j in 0..<count {
-                    let p = first + j
-                    let img = images.lowerBound + p / (oh * ow), rest = p % (oh * ow)
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: taps) { one in
-                        Self.gather(x + img * h * w, oy: rest / ow, ox: rest % ow, into: one.baseAddress!,
-                                    k: k, stride: s, padding: pad, h: h, w: w)
-                        for t in 0..<taps { patches[t * block + j] = one[t] }
-                    }
+        // The receptive fields as rows of a [pixel][tap] matrix: dW is then one GEMM
+        // with a long inner dimension, which suits it (the forward pass's inner
+        // dimension would be k·k, which does not).
+        let patches = directPatches[part].pointer
+        var row = patches
+        for img in images {
+            let image = x + img * h * w
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    Self.gather(image, oy: oy, ox: ox, into: row, k: k, stride: s, padding: pad, h: h, w: w)
+                    row += taps
                 }
-                let d = dyStart + first * cout
-                var g = 0
-                while g < cout {
-                    var bias = SIMD8<Float>(repeating: 0)
-                    for j in 0..<count { bias += load8(d + j * cout + g) }
-                    store8(load8(db + g) + bias, db + g)
-                    for t in 0..<taps {
-                        var acc = SIMD8<Float>(repeating: 0)
-                        let xs = patches + t * block
-                        for j in 0..<count { acc += xs[j] * load8(d + j * cout + g) }
-                        let target = dwt + t * cout + g
-                        store8(load8(target) + acc, target)
-                    }
-                    g &+= 8
-                }
-                first += count
             }
         }
+        var g = 0
+        while g < cout {
+            var acc = SIMD8<Float>(repeating: 0)
+            for p in 0..<pixels { acc += load8(dyStart + p * cout + g) }
+            store8(acc, db + g)
+            g += 8
+        }
+        // dW[tap][out] = patchesᵀ · dY
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(taps), Int32(cout), Int32(pixels),
+                    1, patches, Int32(taps), dyStart, Int32(cout), 0, dwt, Int32(cout))
         // Back to the weight's [out][tap] layout, in place via a copy.
         withUnsafeTemporaryAllocation(of: Float.self, capacity: taps * cout) { copy in
             let c = copy.baseAddress!
