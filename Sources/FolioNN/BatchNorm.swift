@@ -19,6 +19,12 @@ public final class BatchNorm: Layer {
     private var input: UnsafeMutablePointer<Float>?
     private var mean: [Float], invStd: [Float]
     private var sum: [Double], sumProduct: [Double]
+    /// Per-thread partial sums over that thread's rows, [part][channel], added in
+    /// part order so results depend only on the thread count.
+    private var partials = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+    private var partialParts = 0
+
+    deinit { partials.deallocate() }
 
     /// `spatial` selects BatchNorm2d ([C, H, W] inputs) rather than BatchNorm1d ([C]).
     public init(name: String, channels: Int, spatial: Bool) {
@@ -47,6 +53,37 @@ public final class BatchNorm: Layer {
         perSample = input.reduce(1, *) / channels
         output.reserve(maxBatch * perSample * channels)
         inputGrad.reserve(maxBatch * perSample * channels)
+        reserveParts(Engine.threads)
+    }
+
+    private func reserveParts(_ parts: Int) {
+        guard parts > partialParts else { return }
+        partials.deallocate()
+        partials = .allocate(capacity: 2 * parts * channels)
+        partialParts = parts
+    }
+
+    private func rowParts(_ rows: Int) -> Int {
+        let parts = Engine.parts(for: rows, minimum: 256)
+        reserveParts(parts)
+        return parts
+    }
+
+    /// Per channel, Σ over rows of f(row, channel) in Double into `a` (and of g into
+    /// `b` when given), computed in parallel parts and combined in order.
+    private func channelSums(rows: Int, into a: inout [Double], _ b: UnsafeMutablePointer<Double>?,
+                             _ body: (Range<Int>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void) {
+        let c = channels, parts = rowParts(rows), partials = self.partials
+        Engine.run(parts: parts) { part in
+            let pa = partials + part * 2 * c, pb = pa + c
+            pa.update(repeating: 0, count: 2 * c)
+            body(Engine.range(part, of: parts, count: rows), pa, pb)
+        }
+        for j in 0..<c { a[j] = 0; b?[j] = 0 }
+        for part in 0..<parts {
+            let pa = partials + part * 2 * c
+            for j in 0..<c { a[j] += pa[j]; b?[j] += pa[c + j] }
+        }
     }
 
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
@@ -55,16 +92,15 @@ public final class BatchNorm: Layer {
         let rows = n * perSample, c = channels, y = output.pointer
         if training {
             precondition(rows > 1, "\(name): batch normalisation in training needs more than one value per channel")
-            sum.withUnsafeMutableBufferPointer { s in
-                for j in 0..<c { s[j] = 0 }
-                for r in 0..<rows { let xr = x + r * c; for j in 0..<c { s[j] += Double(xr[j]) } }
-                for j in 0..<c { mean[j] = Float(s[j] / Double(rows)) }
+            channelSums(rows: rows, into: &sum, nil) { r, s, _ in
+                for row in r { let xr = x + row * c; for j in 0..<c { s[j] += Double(xr[j]) } }
             }
-            sumProduct.withUnsafeMutableBufferPointer { s in
-                mean.withUnsafeBufferPointer { m in
-                    for j in 0..<c { s[j] = 0 }
-                    for r in 0..<rows {
-                        let xr = x + r * c
+            for j in 0..<c { mean[j] = Float(sum[j] / Double(rows)) }
+            let m = mean
+            channelSums(rows: rows, into: &sumProduct, nil) { r, s, _ in
+                m.withUnsafeBufferPointer { m in
+                    for row in r {
+                        let xr = x + row * c
                         for j in 0..<c { let d = Double(xr[j] - m[j]); s[j] += d * d }
                     }
                 }
@@ -86,55 +122,59 @@ public final class BatchNorm: Layer {
         var scale = [Float](repeating: 0, count: c), shift = scale
         let g = weight.values, b = bias.values
         for j in 0..<c { scale[j] = g[j] * invStd[j]; shift[j] = b[j] - mean[j] * scale[j] }
+        let parts = rowParts(rows)
         scale.withUnsafeBufferPointer { sc in shift.withUnsafeBufferPointer { sh in
-            for r in 0..<rows {
-                let xr = x + r * c, yr = y + r * c
-                for j in 0..<c { yr[j] = xr[j] * sc[j] + sh[j] }
+            Engine.run(parts: parts) { part in
+                for r in Engine.range(part, of: parts, count: rows) {
+                    let xr = x + r * c, yr = y + r * c
+                    for j in 0..<c { yr[j] = xr[j] * sc[j] + sh[j] }
+                }
             }
         } }
         return y
     }
 
     /// With x̂ = (x − μ)/σ: dβ = Σ dy, dγ = Σ dy·x̂, and
-    /// dx = γ/(σ·M) · (M·dy − dβ − x̂·dγ) over the M rows of a channel.
-    /// (Training-mode gradient; the model is only differentiated in training mode
-    /// or, for input gradients, in evaluation mode where dx = γ/σ · dy.)
+    /// dx = γ/(σ·M) · (M·dy − dβ − x̂·dγ) over the M rows of a channel
+    /// (training mode); in evaluation mode μ and σ are constants and dx = γ/σ · dy.
     public func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, needInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
         guard let x = input else { preconditionFailure("\(name): backward before forward") }
         let rows = n * perSample, c = channels, dx = inputGrad.pointer
-        sum.withUnsafeMutableBufferPointer { sdy in sumProduct.withUnsafeMutableBufferPointer { sdyx in
-            mean.withUnsafeBufferPointer { m in invStd.withUnsafeBufferPointer { s in
-                for j in 0..<c { sdy[j] = 0; sdyx[j] = 0 }
-                for r in 0..<rows {
-                    let xr = x + r * c, dr = dy + r * c
-                    for j in 0..<c {
-                        sdy[j] += Double(dr[j])
-                        sdyx[j] += Double(dr[j] * (xr[j] - m[j]) * s[j])
+        let m = mean, s = invStd
+        var dotSums = [Double](repeating: 0, count: c)
+        dotSums.withUnsafeMutableBufferPointer { dot in
+            channelSums(rows: rows, into: &sum, dot.baseAddress!) { r, sdy, sdyx in
+                m.withUnsafeBufferPointer { m in s.withUnsafeBufferPointer { s in
+                    for row in r {
+                        let xr = x + row * c, dr = dy + row * c
+                        for j in 0..<c {
+                            sdy[j] += Double(dr[j])
+                            sdyx[j] += Double(dr[j] * (xr[j] - m[j]) * s[j])
+                        }
                     }
-                }
-            } }
-        } }
+                } }
+            }
+        }
+        sumProduct = dotSums
         let dg = weight.gradients, db = bias.gradients, g = weight.values
         for j in 0..<c { db[j] = Float(sum[j]); dg[j] = Float(sumProduct[j]) }
         guard needInputGradient else { return nil }
         var a = [Float](repeating: 0, count: c), bTerm = a, cTerm = a
+        for j in 0..<c { a[j] = g[j] * invStd[j] }
         if evaluatedWithBatchStatistics {
-            let m = Float(rows)
-            for j in 0..<c {
-                a[j] = g[j] * invStd[j]
-                bTerm[j] = db[j] / m
-                cTerm[j] = dg[j] / m
-            }
-        } else {
-            for j in 0..<c { a[j] = g[j] * invStd[j] }
+            let count = Float(rows)
+            for j in 0..<c { bTerm[j] = db[j] / count; cTerm[j] = dg[j] / count }
         }
+        let parts = rowParts(rows)
         a.withUnsafeBufferPointer { a in bTerm.withUnsafeBufferPointer { bt in cTerm.withUnsafeBufferPointer { ct in
-            mean.withUnsafeBufferPointer { m in invStd.withUnsafeBufferPointer { s in
-                for r in 0..<rows {
-                    let xr = x + r * c, dr = dy + r * c, out = dx + r * c
-                    for j in 0..<c {
-                        let xhat = (xr[j] - m[j]) * s[j]
-                        out[j] = a[j] * (dr[j] - bt[j] - xhat * ct[j])
+            m.withUnsafeBufferPointer { m in s.withUnsafeBufferPointer { s in
+                Engine.run(parts: parts) { part in
+                    for r in Engine.range(part, of: parts, count: rows) {
+                        let xr = x + r * c, dr = dy + r * c, out = dx + r * c
+                        for j in 0..<c {
+                            let xhat = (xr[j] - m[j]) * s[j]
+                            out[j] = a[j] * (dr[j] - bt[j] - xhat * ct[j])
+                        }
                     }
                 }
             } }

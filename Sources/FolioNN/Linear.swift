@@ -33,34 +33,48 @@ public final class Linear: Layer {
         inputGrad.reserve(maxBatch * inFeatures)
     }
 
+    /// Output features are split across threads for y, dW and db, input features
+    /// for dx, so every value is computed by exactly one thread and each thread
+    /// reads only its part of W.
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
         input = x
-        let y = output.pointer, b = bias.value.pointer, o = outFeatures
-        for r in 0..<n {
-            let yr = y + r * o
-            for j in 0..<o { yr[j] = b[j] }
+        let y = output.pointer, b = bias.value.pointer, o = outFeatures, i = inFeatures, wgt = weight.value.pointer
+        for row in 0..<n { (y + row * o).update(from: b, count: o) }
+        let parts = Engine.parts(for: o, minimum: 16)
+        Engine.run(parts: parts) { part in
+            // y[:, f] += X · W[f, :]ᵀ — each thread reads only its rows of W.
+            let f = Engine.range(part, of: parts, count: o)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(f.count), Int32(i),
+                        1, x, Int32(i), wgt + f.lowerBound * i, Int32(i), 1, y + f.lowerBound, Int32(o))
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(o), Int32(inFeatures),
-                    1, x, Int32(inFeatures), weight.value.pointer, Int32(inFeatures), 1, y, Int32(o))
         return y
     }
 
     public func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, needInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
         guard let x = input else { preconditionFailure("\(name): backward before forward") }
         let o = outFeatures, i = inFeatures
-        let db = bias.grad!.pointer
-        for j in 0..<o { db[j] = 0 }
-        for r in 0..<n {
-            let d = dy + r * o
-            for j in 0..<o { db[j] += d[j] }
+        let db = bias.grad!.pointer, dw = weight.grad!.pointer, wgt = weight.value.pointer
+        let featureParts = Engine.parts(for: o, minimum: 16)
+        Engine.run(parts: featureParts) { part in
+            let f = Engine.range(part, of: featureParts, count: o)
+            for j in f { db[j] = 0 }
+            for r in 0..<n {
+                let d = dy + r * o
+                for j in f { db[j] += d[j] }
+            }
+            // dW[f, :] = dY[:, f]ᵀ · X
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(f.count), Int32(i), Int32(n),
+                        1, dy + f.lowerBound, Int32(o), x, Int32(i), 0, dw + f.lowerBound * i, Int32(i))
         }
-        // dW[out, in] = dYᵀ · X
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(o), Int32(i), Int32(n),
-                    1, dy, Int32(o), x, Int32(i), 0, weight.grad!.pointer, Int32(i))
         guard needInputGradient else { return nil }
-        // dX = dY · W
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(i), Int32(o),
-                    1, dy, Int32(o), weight.value.pointer, Int32(i), 0, inputGrad.pointer, Int32(i))
-        return inputGrad.pointer
+        let dx = inputGrad.pointer
+        let inputParts = Engine.parts(for: i, minimum: 16)
+        Engine.run(parts: inputParts) { part in
+            // dX[:, c] = dY · W[:, c]
+            let c = Engine.range(part, of: inputParts, count: i)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(c.count), Int32(o),
+                        1, dy, Int32(o), wgt + c.lowerBound, Int32(i), 0, dx + c.lowerBound, Int32(i))
+        }
+        return dx
     }
 }

@@ -44,7 +44,12 @@ public final class MaxPool2d: Layer {
         }
     }
 
+    /// 2×2 windows with stride 2 over even sizes and channels in multiples of 8:
+    /// the SimpleCNN's case, done eight channels at a time.
+    private var isPairwise: Bool { kernel == 2 && stride == 2 && h % 2 == 0 && w % 2 == 0 && c % 8 == 0 }
+
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
+        if isPairwise { return forwardPairwise(x, n: n) }
         let y = output.pointer, c = self.c, k = kernel
         for img in 0..<n {
             let image = x + img * h * w * c
@@ -73,6 +78,7 @@ public final class MaxPool2d: Layer {
     }
 
     public func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, needInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
+        if isPairwise { return backwardPairwise(dy, n: n) }
         let dx = inputGrad.pointer, y = output.pointer
         let per = h * w * c, outPer = oh * ow * c
         dx.update(repeating: 0, count: n * per)
@@ -83,5 +89,87 @@ public final class MaxPool2d: Layer {
             }
         }
         return dx
+    }
+
+    private func forwardPairwise(_ x: UnsafeMutablePointer<Float>, n: Int) -> UnsafeMutablePointer<Float> {
+        let parts = Engine.parts(for: n, minimum: 1)
+        Engine.run(parts: parts) { part in forwardPairwise(x, images: Engine.range(part, of: parts, count: n)) }
+        return output.pointer
+    }
+
+    private func forwardPairwise(_ x: UnsafeMutablePointer<Float>, images: Range<Int>) {
+        let y = output.pointer, c = self.c, rowStride = w * c
+        let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+        let zero = SIMD8<Float>(repeating: 0)
+        for img in images {
+            let image = x + img * h * rowStride
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let start = (2 * oy * w + 2 * ox) * c
+                    let o = ((img * oh + oy) * ow + ox) * c
+                    var ch = 0
+                    while ch < c {
+                        let p = image + start + ch
+                        // Ties keep the earlier pixel (strict comparisons), as PyTorch.
+                        var best = load8(p)
+                        let base = SIMD8<Int32>(repeating: Int32(start + ch)) &+ lanes
+                        var at = base
+                        var v = load8(p + c)
+                        var better = v .> best
+                        best.replace(with: v, where: better)
+                        at.replace(with: base &+ Int32(c), where: better)
+                        v = load8(p + rowStride)
+                        better = v .> best
+                        best.replace(with: v, where: better)
+                        at.replace(with: base &+ Int32(rowStride), where: better)
+                        v = load8(p + rowStride + c)
+                        better = v .> best
+                        best.replace(with: v, where: better)
+                        at.replace(with: base &+ Int32(rowStride + c), where: better)
+                        if appliesReLU { best.replace(with: zero, where: best .< zero) }
+                        store8(best, y + o + ch)
+                        UnsafeMutableRawPointer(argmax + o + ch).storeBytes(of: at, as: SIMD8<Int32>.self)
+                        ch += 8
+                    }
+                }
+            }
+        }
+    }
+
+    /// Each input pixel belongs to exactly one window: it receives the window's
+    /// gradient if it was the maximum (and the maximum was positive when the ReLU is
+    /// folded in), otherwise zero. Written directly, without clearing first.
+    private func backwardPairwise(_ dy: UnsafeMutablePointer<Float>, n: Int) -> UnsafeMutablePointer<Float>? {
+        let parts = Engine.parts(for: n, minimum: 1)
+        Engine.run(parts: parts) { part in backwardPairwise(dy, images: Engine.range(part, of: parts, count: n)) }
+        return inputGrad.pointer
+    }
+
+    private func backwardPairwise(_ dy: UnsafeMutablePointer<Float>, images: Range<Int>) {
+        let dx = inputGrad.pointer, y = output.pointer, c = self.c, rowStride = w * c
+        let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+        let zero = SIMD8<Float>(repeating: 0)
+        for img in images {
+            let image = dx + img * h * rowStride
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let start = (2 * oy * w + 2 * ox) * c
+                    let o = ((img * oh + oy) * ow + ox) * c
+                    var ch = 0
+                    while ch < c {
+                        var g = load8(dy + o + ch)
+                        if appliesReLU { g.replace(with: zero, where: load8(y + o + ch) .<= zero) }
+                        let at = UnsafeRawPointer(argmax + o + ch).loadUnaligned(as: SIMD8<Int32>.self)
+                        let base = SIMD8<Int32>(repeating: Int32(start + ch)) &+ lanes
+                        let q = image + start + ch
+                        store8(zero.replacing(with: g, where: at .== base), q)
+                        store8(zero.replacing(with: g, where: at .== base &+ Int32(c)), q + c)
+                        store8(zero.replacing(with: g, where: at .== base &+ Int32(rowStride)), q + rowStride)
+                        store8(zero.replacing(with: g, where: at .== base &+ Int32(rowStride + c)), q + rowStride + c)
+                        ch += 8
+                    }
+                }
+            }
+        }
     }
 }

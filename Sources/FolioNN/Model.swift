@@ -48,10 +48,10 @@ public final class Model {
         }
     }
 
-    /// Sets how many threads OpenBLAS uses (process-wide). The engine's own loops
-    /// are single-threaded, so results depend only on this number and the seed.
+    /// Sets how many threads the engine uses (process-wide; see `Engine`). Results
+    /// depend only on this number and the seed.
     public static func setThreads(_ count: Int) {
-        openblas_set_num_threads(Int32(max(1, count)))
+        Engine.setThreads(count)
     }
 
     /// Allocates every layer's storage for batches of up to `maxBatch` samples.

@@ -57,33 +57,84 @@ public final class Optimizer {
         let lr = learningRate, wd = weightDecay
         let bc1 = 1 - pow(beta1, Float(step)), bc2Sqrt = (1 - pow(beta2, Float(step))).squareRoot()
         for (k, param) in parameters.enumerated() {
-            let p = param.value.pointer, g = param.grad!.pointer, n = param.count
-            if wd != 0 { for i in 0..<n { g[i] += wd * p[i] } }
-            switch kind {
-            case .sgd:
-                for i in 0..<n { p[i] -= lr * g[i] }
-            case .momentum:
-                let b = first[k].pointer, mu = momentum
-                if step == 1 {
-                    for i in 0..<n { b[i] = g[i]; p[i] -= lr * b[i] }
-                } else {
-                    for i in 0..<n { b[i] = mu * b[i] + g[i]; p[i] -= lr * b[i] }
-                }
-            case .rmsprop:
-                let v = first[k].pointer, a = alpha, e = eps
-                for i in 0..<n {
-                    v[i] = a * v[i] + (1 - a) * g[i] * g[i]
-                    p[i] -= lr * g[i] / (v[i].squareRoot() + e)
-                }
-            case .adam:
-                let m = first[k].pointer, v = second[k].pointer
-                let b1 = beta1, b2 = beta2, e = eps, stepSize = lr / bc1
-                for i in 0..<n {
-                    m[i] += (1 - b1) * (g[i] - m[i])
-                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                    p[i] -= stepSize * m[i] / (v[i].squareRoot() / bc2Sqrt + e)
+            let p = param.value.pointer, g = param.grad!.pointer, count = param.count
+            let s1 = first.isEmpty ? nil : first[k].pointer, s2 = second.isEmpty ? nil : second[k].pointer
+            // Large tensors are split across threads in runs of whole SIMD blocks.
+            let parts = Engine.parts(for: count, minimum: 32_768)
+            let block = ((count / parts) + 7) / 8 * 8
+            Engine.run(parts: parts) { part in
+                let lo = min(part * block, count), n = part == parts - 1 ? count - lo : min(block, count - lo)
+                let p = p + lo, g = g + lo
+                if wd != 0 { for i in 0..<n { g[i] += wd * p[i] } }  // L2 term, as PyTorch's weight_decay
+                switch kind {
+                case .sgd:
+                    Self.sgd(p, g, n, lr)
+                case .momentum:
+                    Self.momentum(p, g, s1! + lo, n, lr, momentum, firstStep: step == 1)
+                case .rmsprop:
+                    Self.rmsprop(p, g, s1! + lo, n, lr, alpha, eps)
+                case .adam:
+                    Self.adam(p, g, s1! + lo, s2! + lo, n, stepSize: lr / bc1, bc2Sqrt: bc2Sqrt, beta1, beta2, eps)
                 }
             }
+        }
+    }
+
+    // The update loops, eight values at a time and then the tail one at a time
+    // with the same operations in the same order.
+
+    private static func sgd(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ n: Int, _ lr: Float) {
+        var i = 0
+        while i + 8 <= n { store8(load8(p + i) - lr * load8(g + i), p + i); i += 8 }
+        while i < n { p[i] -= lr * g[i]; i += 1 }
+    }
+
+    private static func momentum(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
+                                 _ n: Int, _ lr: Float, _ mu: Float, firstStep: Bool) {
+        let keep: Float = firstStep ? 0 : mu
+        var i = 0
+        while i + 8 <= n {
+            let bv = keep * load8(b + i) + load8(g + i)
+            store8(bv, b + i); store8(load8(p + i) - lr * bv, p + i); i += 8
+        }
+        while i < n { b[i] = keep * b[i] + g[i]; p[i] -= lr * b[i]; i += 1 }
+    }
+
+    private static func rmsprop(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+                                _ n: Int, _ lr: Float, _ a: Float, _ e: Float) {
+        var i = 0
+        while i + 8 <= n {
+            let gv = load8(g + i)
+            let vv = a * load8(v + i) + (1 - a) * (gv * gv)
+            store8(vv, v + i)
+            store8(load8(p + i) - lr * (gv / (vv.squareRoot() + e)), p + i)
+            i += 8
+        }
+        while i < n {
+            v[i] = a * v[i] + (1 - a) * (g[i] * g[i])
+            p[i] -= lr * (g[i] / (v[i].squareRoot() + e))
+            i += 1
+        }
+    }
+
+    private static func adam(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                             _ v: UnsafeMutablePointer<Float>, _ n: Int, stepSize: Float, bc2Sqrt: Float,
+                             _ b1: Float, _ b2: Float, _ e: Float) {
+        var i = 0
+        while i + 8 <= n {
+            let gv = load8(g + i)
+            var mv = load8(m + i)
+            mv += (1 - b1) * (gv - mv)
+            let vv = b2 * load8(v + i) + (1 - b2) * (gv * gv)
+            store8(mv, m + i); store8(vv, v + i)
+            store8(load8(p + i) - stepSize * (mv / (vv.squareRoot() / bc2Sqrt + e)), p + i)
+            i += 8
+        }
+        while i < n {
+            m[i] += (1 - b1) * (g[i] - m[i])
+            v[i] = b2 * v[i] + (1 - b2) * (g[i] * g[i])
+            p[i] -= stepSize * (m[i] / (v[i].squareRoot() / bc2Sqrt + e))
+            i += 1
         }
     }
 
@@ -144,7 +195,7 @@ extension Parameter {
     /// layout conversion for optimiser state.
     func withValues<R>(of storage: FloatStorage, _ body: (Parameter) -> R) -> R {
         let view = Parameter(name: name, shape: shape, isBuffer: true, convolutionLayout: convolutionLayout)
-        view.values.update(fromContentsOf: storage.buffer(count))
+        _ = view.values.update(fromContentsOf: storage.buffer(count))
         let result = body(view)
         _ = storage.buffer(count).update(fromContentsOf: view.values)
         return result

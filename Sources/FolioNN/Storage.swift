@@ -11,13 +11,15 @@ public final class FloatStorage {
         pointer.initialize(repeating: 0, count: capacity)
     }
 
-    /// Makes room for at least `count` floats (contents are lost when it grows).
+    /// Makes room for at least `count` floats. Contents are lost when it grows, and
+    /// the new floats are not cleared: workspaces are always written before they
+    /// are read, and untouched pages (say, gradient buffers of a model only used
+    /// for inference) then cost no resident memory.
     public func reserve(_ count: Int) {
         guard count > capacity else { return }
         pointer.deallocate()
         capacity = count
         pointer = .allocate(capacity: count)
-        pointer.initialize(repeating: 0, count: count)
     }
 
     public func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Float> {

@@ -78,13 +78,28 @@ enum GradientCheck {
 }
 
 final class LayerGradientTests: XCTestCase {
+    /// Two threads, so batches of two are split into per-thread parts and the
+    /// partial gradients summed: the parallel paths are what is checked.
+    override func setUp() { Engine.setThreads(2) }
+
     func testConv2dPaddedStrided() throws {
         var rng = SeededGenerator(seed: 1)
         for (k, s, p) in [(3, 1, 1), (3, 2, 0), (2, 1, 0), (5, 1, 2)] {
             let conv = Conv2d(name: "c\(k)\(s)\(p)", inChannels: 2, outChannels: 3, kernel: k, stride: s, padding: p, rng: &rng)
             let x = GradientCheck.randomArray(2 * 6 * 6 * 2, &rng)
             try GradientCheck.check(conv, shape: [2, 6, 6], n: 2, x: x)
+            // One input channel and a multiple of 8 outputs: the direct path.
+            let first = Conv2d(name: "d\(k)\(s)\(p)", inChannels: 1, outChannels: 16, kernel: k, stride: s, padding: p, rng: &rng)
+            try GradientCheck.check(first, shape: [1, 6, 6], n: 2, x: GradientCheck.randomArray(72, &rng))
         }
+    }
+
+    /// More images per thread than one im2col chunk holds: backward unrolls again.
+    func testConv2dAcrossSeveralChunks() throws {
+        var rng = SeededGenerator(seed: 12)
+        let conv = Conv2d(name: "chunks", inChannels: 2, outChannels: 3, kernel: 3, stride: 1, padding: 1, rng: &rng)
+        let n = 2 * Conv2d.chunkImages + 3
+        try GradientCheck.check(conv, shape: [2, 3, 3], n: n, x: GradientCheck.randomArray(n * 18, &rng))
     }
 
     func testLinear() throws {
@@ -99,6 +114,10 @@ final class LayerGradientTests: XCTestCase {
             let pool = MaxPool2d(name: "pool", kernel: 2)
             pool.appliesReLU = fold
             try GradientCheck.check(pool, shape: [3, 4, 6], n: 2, x: GradientCheck.distinctValues(2 * 3 * 4 * 6, &rng))
+            // Eight channels, 2×2 stride 2: the vectorised path.
+            let pairwise = MaxPool2d(name: "pool8", kernel: 2)
+            pairwise.appliesReLU = fold
+            try GradientCheck.check(pairwise, shape: [16, 4, 6], n: 2, x: GradientCheck.distinctValues(2 * 16 * 4 * 6, &rng))
         }
         let overlapping = MaxPool2d(name: "pool3s2", kernel: 3, stride: 2)
         try GradientCheck.check(overlapping, shape: [2, 7, 7], n: 1, x: GradientCheck.distinctValues(98, &rng))
@@ -126,6 +145,9 @@ final class LayerGradientTests: XCTestCase {
         for j in 0..<3 { bn2.weight.values[j] = rng.uniform(0.5, 1.5); bn2.bias.values[j] = rng.uniform(-1, 1) }
         try GradientCheck.check(bn2, shape: [3, 2, 2], n: 2, x: GradientCheck.randomArray(24, &rng), tolerance: 3e-2)
         try GradientCheck.check(bn2, shape: [3, 2, 2], n: 2, x: GradientCheck.randomArray(24, &rng), training: false)
+        // Enough rows (2 × 16 × 16) to be summed in per-thread parts.
+        let big = BatchNorm(name: "bn2big", channels: 2, spatial: true)
+        try GradientCheck.check(big, shape: [2, 16, 16], n: 2, x: GradientCheck.randomArray(1024, &rng), tolerance: 3e-2)
         let bn1 = BatchNorm(name: "bn1", channels: 4, spatial: false)
         try GradientCheck.check(bn1, shape: [4], n: 5, x: GradientCheck.randomArray(20, &rng), tolerance: 3e-2)
     }

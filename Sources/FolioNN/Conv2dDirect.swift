@@ -1,0 +1,136 @@
+import COpenBLAS
+
+/// The one-input-channel convolution (every network's first layer) computed
+/// directly, eight output channels at a time. As im2col + GEMM its inner dimension
+/// would be only k·k (9 for the SimpleCNN), which GEMM handles poorly.
+extension Conv2d {
+    var usesDirectPath: Bool { inChannels == 1 && outChannels % 8 == 0 }
+
+    /// Copies the weights to [tap][out] (before the parallel pass reads them), so each tap's output channels are contiguous.
+    func refreshTapMajorWeights() {
+        let taps = kernel * kernel, cout = outChannels, w = weight.value.pointer, t = tapMajor.pointer
+        for o in 0..<cout { for tap in 0..<taps { t[tap * cout + o] = w[o * taps + tap] } }
+    }
+
+    /// Gathers the k×k receptive field of output pixel (oy, ox) into `patch`, zeros
+    /// where it falls into the padding.
+    @inline(__always)
+    private static func gather(_ image: UnsafeMutablePointer<Float>, oy: Int, ox: Int, into patch: UnsafeMutablePointer<Float>,
+                               k: Int, stride: Int, padding: Int, h: Int, w: Int) {
+        let y0 = oy &* stride &- padding, x0 = ox &* stride &- padding
+        if y0 >= 0 && x0 >= 0 && y0 &+ k <= h && x0 &+ k <= w {
+            var src = image + (y0 &* w &+ x0), t = 0
+            for _ in 0..<k {
+                for kx in 0..<k { patch[t &+ kx] = src[kx] }
+                t &+= k; src += w
+            }
+            return
+        }
+        var t = 0
+        for ky in 0..<k {
+            let iy = y0 &+ ky
+            let rowInside = iy >= 0 && iy < h
+            for kx in 0..<k {
+                let ix = x0 &+ kx
+                patch[t] = rowInside && ix >= 0 && ix < w ? image[iy &* w &+ ix] : 0
+                t &+= 1
+            }
+        }
+    }
+
+    func forwardDirect(_ x: UnsafeMutablePointer<Float>, images: Range<Int>, y: UnsafeMutablePointer<Float>) {
+        let k = kernel, taps = k * k, cout = outChannels, wt = UnsafePointer(tapMajor.pointer), b = UnsafePointer(bias.value.pointer)
+        let h = inputHeight, w = inputWidth, oh = outputHeight, ow = outputWidth, s = stride, pad = padding
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: taps) { buffer in
+            let patch = buffer.baseAddress!
+            var out = y + images.lowerBound * oh * ow * cout
+            for img in images {
+                let image = x + img * h * w
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        Self.gather(image, oy: oy, ox: ox, into: patch, k: k, stride: s, padding: pad, h: h, w: w)
+                        var g = 0
+                        while g < cout {
+                            var acc = load8(b + g)
+                            var wp = wt + g
+                            for t in 0..<taps {
+                                acc += patch[t] * load8(wp)
+                                wp += cout
+                            }
+                            store8(acc, out + g)
+                            g &+= 8
+                        }
+                        out += cout
+                    }
+                }
+            }
+        }
+    }
+
+    /// dW[tap][out] = Σ over output pixels of x(tap-shifted) · dy, db = Σ dy;
+    /// dx (when asked) = Σ over taps and channels of W · dy scattered back.
+    func backwardDirect(_ x: UnsafeMutablePointer<Float>, _ dy: UnsafeMutablePointer<Float>, images: Range<Int>, part: Int,
+                        dx: UnsafeMutablePointer<Float>?) {
+        let k = kernel, taps = k * k, cout = outChannels
+        let h = inputHeight, w = inputWidth, oh = outputHeight, ow = outputWidth, s = stride, pad = padding
+        let dwt = weightPartials[part].pointer  // tap-major here, transposed below
+        let db = biasPartials[part].pointer
+        for o in 0..<cout { db[o] = 0 }
+        let pixels = images.count * oh * ow
+        let dyStart = UnsafePointer(dy + images.lowerBound * oh * ow * cout)
+        // The receptive fields as rows of a [pixel][tap] matrix: dW is then one GEMM
+        // with a long inner dimension, which suits it (the forward pass's inner
+        // dimension would be k·k, which does not).
+        let patches = directPatches[part].pointer
+        var row = patches
+        for img in images {
+            let image = x + img * h * w
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    Self.gather(image, oy: oy, ox: ox, into: row, k: k, stride: s, padding: pad, h: h, w: w)
+                    row += taps
+                }
+            }
+        }
+        var g = 0
+        while g < cout {
+            var acc = SIMD8<Float>(repeating: 0)
+            for p in 0..<pixels { acc += load8(dyStart + p * cout + g) }
+            store8(acc, db + g)
+            g += 8
+        }
+        // dW[tap][out] = patchesᵀ · dY
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(taps), Int32(cout), Int32(pixels),
+                    1, patches, Int32(taps), dyStart, Int32(cout), 0, dwt, Int32(cout))
+        // Back to the weight's [out][tap] layout, in place via a copy.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: taps * cout) { copy in
+            let c = copy.baseAddress!
+            c.update(from: dwt, count: taps * cout)
+            for o in 0..<cout { for tap in 0..<taps { dwt[o * taps + tap] = c[tap * cout + o] } }
+        }
+        guard let dx else { return }
+        // Input gradient (pixel optimisation only): each output pixel's W·dy summed
+        // back onto its receptive field.
+        (dx + images.lowerBound * h * w).update(repeating: 0, count: images.count * h * w)
+        let wt = tapMajor.pointer
+        var d = dyStart
+        for img in images {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    for ky in 0..<k {
+                        let iy = oy * stride - padding + ky
+                        if iy < 0 || iy >= h { continue }
+                        for kx in 0..<k {
+                            let ix = ox * stride - padding + kx
+                            if ix < 0 || ix >= w { continue }
+                            var s: Float = 0
+                            for o in 0..<cout { s += wt[(ky * k + kx) * cout + o] * d[o] }
+                            dx[(img * h + iy) * w + ix] += s
+                        }
+                    }
+                    d += cout
+                }
+            }
+        }
+    }
+}
