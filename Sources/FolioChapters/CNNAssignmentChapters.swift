@@ -1,1 +1,0 @@
-let cnnAssignmentChapters: [any Chapter.Type] = []

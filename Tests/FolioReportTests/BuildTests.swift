@@ -1,0 +1,185 @@
+import XCTest
+
+/// `folio build` as a user runs it, on the quick profile: both reports are written,
+/// they hold every question and the computed values, and they survive inspection
+/// by poppler and Chromium.
+final class BuildTests: XCTestCase {
+    /// One quick build of both reports shared by the tests of this class.
+    static let output: URL = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("folio-build-\(UUID().uuidString)")
+        return dir
+    }()
+    nonisolated(unsafe) static var buildResult: FolioBinary.Result?
+
+    func built() throws -> FolioBinary.Result {
+        if let r = Self.buildResult { return r }
+        let r = try FolioBinary.run(["build", "--profile", "quick", "--output", Self.output.path, "--threads", "2"])
+        Self.buildResult = r
+        return r
+    }
+
+    func tool(_ name: String, _ args: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [name] + args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = Pipe()
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func results(_ report: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: Self.output.appendingPathComponent("\(report)/results.json"))
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    func testBothReportsAreWritten() throws {
+        let r = try built()
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for report in ["cnn-assignment", "problem-set"] {
+            for ext in ["html", "pdf"] {
+                XCTAssertTrue(FileManager.default.fileExists(atPath: Self.output.appendingPathComponent("\(report).\(ext)").path), "\(report).\(ext)")
+            }
+            XCTAssertTrue(r.stdout.contains("\(report).pdf"), r.stdout)
+        }
+        let figures = try FileManager.default.contentsOfDirectory(atPath: Self.output.appendingPathComponent("problem-set/figures").path)
+        XCTAssertTrue(figures.contains("2.3-loss.svg") && figures.contains("2.3-loss.png") && figures.contains("2.3-loss.pdf"), "\(figures)")
+    }
+
+    func testPDFHasPagesOutlineQuestionsAndComputedValues() throws {
+        XCTAssertEqual(try built().status, 0)
+        let pdf = Self.output.appendingPathComponent("problem-set.pdf")
+        let info = try tool("pdfinfo", [pdf.path])
+        XCTAssertTrue(info.contains("A4"), info)
+        let pages = Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "0") ?? 0
+        XCTAssertGreaterThan(pages, 5)
+        XCTAssertTrue(try String(contentsOf: pdf, encoding: .isoLatin1).contains("/Outlines"))
+        let text = try tool("pdftotext", ["-layout", pdf.path, "-"])
+        for id in ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3"] {
+            XCTAssertTrue(text.contains(id), "question \(id) missing from the PDF")
+        }
+        // A computed value from results.json appears in the PDF exactly as printed.
+        let questions = try XCTUnwrap(try results("problem-set")["questions"] as? [String: [String: Any]])
+        let accuracy = try XCTUnwrap(questions["2.3"]?["test_accuracy"] as? String)
+        XCTAssertTrue(text.contains(accuracy), "test accuracy \(accuracy) not in the PDF")
+        let parameters = try XCTUnwrap(questions["2.3"]?["parameters"] as? String)
+        XCTAssertEqual(parameters, "101,770")
+    }
+
+    /// Placeholders a fragment prints unconditionally (outside every section).
+    func unconditionalPlaceholders(_ fragment: String) -> Set<String> {
+        var text = fragment
+        // Remove innermost sections repeatedly until none remain.
+        let section = try! NSRegularExpression(pattern: "\\{\\{[#^]([\\w.-]+)\\}\\}((?:(?!\\{\\{[#^]).)*?)\\{\\{/\\1\\}\\}", options: [.dotMatchesLineSeparators])
+        while true {
+            let range = NSRange(text.startIndex..., in: text)
+            let next = section.stringByReplacingMatches(in: text, range: range, withTemplate: "")
+            if next == text { break }
+            text = next
+        }
+        let tag = try! NSRegularExpression(pattern: "\\{\\{([\\w.-]+)\\}\\}")
+        return Set(tag.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { String(text[Range($0.range(at: 1), in: text)!]) })
+    }
+
+    func testEveryPrintedValueOfResultsAppearsInTheHTML() throws {
+        XCTAssertEqual(try built().status, 0)
+        for report in ["cnn-assignment", "problem-set"] {
+            let dir = FolioBinary.projectRoot.appendingPathComponent("report-templates/\(report)")
+            let manifest = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("manifest.json"))) as? [String: Any])
+            var fragments: [String: String] = [:]
+            for part in manifest["parts"] as? [[String: Any]] ?? [] {
+                for q in part["questions"] as? [[String: Any]] ?? [] { fragments[q["id"] as! String] = q["answer"] as? String }
+            }
+            let html = try String(contentsOf: Self.output.appendingPathComponent("\(report).html"), encoding: .utf8)
+            let questions = try XCTUnwrap(try results(report)["questions"] as? [String: [String: Any]])
+            var checked = 0
+            for (id, values) in questions {
+                let fragment = try String(contentsOf: dir.appendingPathComponent(try XCTUnwrap(fragments[id])), encoding: .utf8)
+                for name in unconditionalPlaceholders(fragment) {
+                    guard let s = values[name] as? String else { XCTFail("\(report) \(id): \(name) not in results.json"); continue }
+                    let escaped = s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                    XCTAssertTrue(html.contains(escaped) || html.contains(s), "\(report) \(id) \(name) = \(s) not in the HTML")
+                    checked += 1
+                }
+            }
+            XCTAssertGreaterThan(checked, 20)
+        }
+    }
+
+    func testHTMLRendersInChromiumWithoutConsoleErrors() throws {
+        XCTAssertEqual(try built().status, 0)
+        guard FileManager.default.fileExists(atPath: "/usr/bin/chromium") else { throw XCTSkip("chromium is not installed") }
+        let page = Self.output.appendingPathComponent("problem-set.html")
+        let shot = Self.output.appendingPathComponent("shot.png")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        p.arguments = ["60", "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+                       "--window-size=1200,1600", "--screenshot=\(shot.path)", page.absoluteString]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let size = (try? FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? Int) ?? 0
+        XCTAssertGreaterThan(size, 20_000, log)
+        XCTAssertFalse(log.contains("Uncaught"), log)
+        XCTAssertFalse(log.contains("CONSOLE"), log)
+    }
+
+    func testWarmSectionRebuildReusesEverything() throws {
+        XCTAssertEqual(try built().status, 0)
+        let r = try FolioBinary.run(["build", "--profile", "quick", "--output", Self.output.path, "--section", "1.4", "--report", "problem-set"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stderr.contains("run    "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("reuse  mlp"), r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: Self.output.appendingPathComponent("problem-set/sections/q-1-4.html").path))
+    }
+}
+
+/// A template error is found before training and names the file and line.
+final class TemplateErrorTests: XCTestCase {
+    func testPlaceholderWithoutValueNamesFileAndLine() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("folio-tpl-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fm = FileManager.default
+        try fm.createDirectory(at: root.appendingPathComponent("report-templates"), withIntermediateDirectories: true)
+        try fm.copyItem(at: FolioBinary.projectRoot.appendingPathComponent("report-templates/problem-set"),
+                        to: root.appendingPathComponent("report-templates/problem-set"))
+        try Data().write(to: root.appendingPathComponent("Package.swift"))
+        let fragment = root.appendingPathComponent("report-templates/problem-set/3.1-design.md")
+        var text = try String(contentsOf: fragment, encoding: .utf8)
+        text += "\nAn extra line with {{no_such_value}}.\n"
+        try text.write(to: fragment, atomically: true, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        let r = try FolioBinary.run(["build", "--profile", "quick", "--report", "problem-set", "--section", "3.1",
+                                     "--output", root.appendingPathComponent("out").path,
+                                     "--data", FolioBinary.projectRoot.appendingPathComponent("data/mnist").path], in: root)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("3.1-design.md:\(lines)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("no_such_value"), r.stderr)
+    }
+
+    func testManifestNamingAnUnknownChapterFailsAtStartUp() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("folio-tpl-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fm = FileManager.default
+        try fm.createDirectory(at: root.appendingPathComponent("report-templates"), withIntermediateDirectories: true)
+        try fm.copyItem(at: FolioBinary.projectRoot.appendingPathComponent("report-templates/problem-set"),
+                        to: root.appendingPathComponent("report-templates/problem-set"))
+        try Data().write(to: root.appendingPathComponent("Package.swift"))
+        let manifest = root.appendingPathComponent("report-templates/problem-set/manifest.json")
+        let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: "\"cnn-design\"", with: "\"no-such-chapter\"")
+        try text.write(to: manifest, atomically: true, encoding: .utf8)
+        let start = Date()
+        let r = try FolioBinary.run(["build", "--profile", "quick", "--output", root.appendingPathComponent("out").path,
+                                     "--data", FolioBinary.projectRoot.appendingPathComponent("data/mnist").path], in: root)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("no-such-chapter"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("run    "), "trained before failing: \(r.stderr)")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+    }
+}
