@@ -24,19 +24,21 @@ let package = Package(
         .systemLibrary(name: "CPango", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark-gfm", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
+        // Atomic file writing, shared by every module that writes outputs.
+        .target(name: "FolioSupport"),
         .target(name: "FolioData", dependencies: ["CZlib"], swiftSettings: alwaysOptimised),
         .target(name: "FolioNN", dependencies: ["FolioData", "COpenBLAS"], swiftSettings: alwaysOptimised),
         .target(name: "FolioCharts", dependencies: ["CCairo", "CPango"]),
         .target(name: "FolioDocument", dependencies: [
-            "CCmark", "CCairo", "CPango",
+            "CCmark", "CCairo", "CPango", "FolioSupport",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
-        .target(name: "FolioExperiments", dependencies: ["FolioData", "FolioNN"], swiftSettings: alwaysOptimised),
+        .target(name: "FolioExperiments", dependencies: ["FolioData", "FolioNN", "FolioSupport"], swiftSettings: alwaysOptimised),
         .target(name: "FolioChapters", dependencies: [
-            "FolioData", "FolioNN", "FolioExperiments", "FolioCharts", "FolioDocument",
+            "FolioData", "FolioNN", "FolioExperiments", "FolioCharts", "FolioDocument", "FolioSupport",
         ], swiftSettings: alwaysOptimised),
         .executableTarget(name: "folio", dependencies: [
-            "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioExperiments", "FolioChapters",
+            "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioExperiments", "FolioChapters", "FolioSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -1,6 +1,7 @@
 // The HTML report: one self-contained file (embedded CSS, inline SVG figures,
 // KaTeX inlined with its fonts), plus one page per question for review.
 
+import FolioSupport
 import Foundation
 
 public struct HTMLWriter {

@@ -1,3 +1,4 @@
+import FolioSupport
 import Foundation
 import FolioData
 import FolioNN

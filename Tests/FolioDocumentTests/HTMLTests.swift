@@ -41,7 +41,7 @@ final class HTMLTests: XCTestCase {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let stale = directory.appendingPathComponent("rep/sections/q-9-9.html")
-        try AtomicFile.write("old", to: stale)
+        try Data("old".utf8).write(to: stale)
         let written = try writeHTML(try sampleDocument(), to: directory)
         XCTAssertEqual(written.map(\.lastPathComponent), ["rep.html", "q-1-1.html", "q-2-1.html"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: stale.path))

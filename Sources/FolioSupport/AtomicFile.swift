@@ -7,19 +7,26 @@ public enum AtomicFile {
         let dir = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let temp = dir.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        do {
-            try data.write(to: temp)
-            if rename(temp.path, url.path) != 0 {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-            }
-        } catch {
+        guard FileManager.default.createFile(atPath: temp.path, contents: data) else {
+            throw FileWriteError(path: url.path, problem: "cannot write the file (is the folder writable?)")
+        }
+        // rename(2) replaces the destination atomically on the same file system.
+        guard rename(temp.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temp)
-            throw ExperimentError("\(url.path): could not be written (\(error.localizedDescription))")
+            throw FileWriteError(path: url.path, problem: "cannot move the finished file into place: \(reason)")
         }
     }
 
     public static func write(_ bytes: [UInt8], to url: URL) throws { try write(Data(bytes), to: url) }
     public static func write(_ text: String, to url: URL) throws { try write(Data(text.utf8), to: url) }
+}
+
+/// A file that could not be written, with its path first.
+public struct FileWriteError: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let problem: String
+    public var description: String { "\(path): \(problem)" }
 }
 
 public struct ExperimentError: Error, CustomStringConvertible, Sendable {
