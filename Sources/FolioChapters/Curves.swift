@@ -8,11 +8,11 @@ enum Curves {
         let losses = LineChart(
             title: "Loss", xLabel: "Epoch", yLabel: "Cross-entropy",
             series: [Series(name: "training", y: records.map(\.trainLoss)),
-                     Series(name: "validation", y: records.map(\.validationLoss), marker: .square)],
+                     Series(name: "validation", y: records.map { $0.validationLoss ?? .nan }, marker: .square)],
             xAxis: .epochs)
         let accuracy = LineChart(
             title: "Validation accuracy", xLabel: "Epoch", yLabel: "Accuracy (%)",
-            series: [Series(name: "validation", y: records.map { 100 * $0.validationAccuracy }, color: .cycle(1))],
+            series: [Series(name: "validation", y: records.map { 100 * ($0.validationAccuracy ?? .nan) }, color: .cycle(1))],
             xAxis: .epochs, legend: .none)
         return Figure(widthPoints: 460, heightPoints: 200, title: title, columns: 2,
                       panels: [.line(losses), .line(accuracy)])
@@ -29,9 +29,9 @@ enum Curves {
         let train = LineChart(title: "Training loss", xLabel: "Epoch", yLabel: "Loss",
                               series: series(\.trainLoss), xAxis: .epochs, logY: true, legend: .none)
         let val = LineChart(title: "Validation loss", xLabel: "Epoch", yLabel: "Loss",
-                            series: series(\.validationLoss), xAxis: .epochs, logY: true, legend: .none)
+                            series: series { $0.validationLoss ?? .nan }, xAxis: .epochs, logY: true, legend: .none)
         let acc = LineChart(title: "Validation accuracy", xLabel: "Epoch", yLabel: "Accuracy (%)",
-                            series: series { 100 * $0.validationAccuracy }, xAxis: .epochs, legend: .outsideRight)
+                            series: series { 100 * ($0.validationAccuracy ?? .nan) }, xAxis: .epochs, legend: .outsideRight)
         return Figure(widthPoints: 700, heightPoints: 210, title: title, columns: 3,
                       panels: [.line(train), .line(val), .line(acc)])
     }

@@ -69,11 +69,11 @@ public struct ExperimentRunner: Sendable {
                 cache.log.progress(config.label, epoch: epoch, epochs: epochs, batch: batch, batches: count,
                                    imagesPerSecond: rate, secondsLeft: left)
             }
-            let validation = trainer.evaluate(set: data.train, indices: split.validation)
+            let validation = config.validationCount > 0 ? trainer.evaluate(set: data.train, indices: split.validation) : nil
             let testEval = config.testCount > 0 ? trainer.evaluate(set: test) : nil
             let record = EpochRecord(
-                epoch: epoch, trainLoss: stats.meanLoss, validationLoss: validation.loss,
-                validationAccuracy: validation.accuracy, testLoss: testEval?.loss, testAccuracy: testEval?.accuracy,
+                epoch: epoch, trainLoss: stats.meanLoss, validationLoss: validation?.loss,
+                validationAccuracy: validation?.accuracy, testLoss: testEval?.loss, testAccuracy: testEval?.accuracy,
                 seconds: stats.seconds,
                 logged: stats.loggedLosses.map { [Double(batchesBefore + $0.batch), Double($0.loss)] },
                 imagesPerSecond: Double(stats.images) / max(stats.seconds, 1e-9))
@@ -82,7 +82,8 @@ public struct ExperimentRunner: Sendable {
             try trainer.saveState(to: stateFile, epoch: epoch)
             records.append(record)
             try AtomicFile.write(try JSONEncoder().encode(records), to: metricsFile)
-            var line = "epoch \(epoch)/\(epochs): train loss \(String(format: "%.4f", record.trainLoss)), validation loss \(String(format: "%.4f", record.validationLoss)), accuracy \(String(format: "%.2f", 100 * record.validationAccuracy)) %"
+            var line = "epoch \(epoch)/\(epochs): train loss \(String(format: "%.4f", record.trainLoss))"
+            if let v = validation { line += ", validation loss \(String(format: "%.4f", v.loss)), accuracy \(String(format: "%.2f", 100 * v.accuracy)) %" }
             if let t = record.testAccuracy { line += ", test \(String(format: "%.2f", 100 * t)) %" }
             line += ", \(String(format: "%.1f", record.seconds)) s (\(Int(record.imagesPerSecond)) img/s)"
             cache.log.epoch(config.label, line)

@@ -55,8 +55,9 @@ public enum Engine {
 public struct EpochRecord: Codable, Sendable {
     public var epoch: Int
     public var trainLoss: Double
-    public var validationLoss: Double
-    public var validationAccuracy: Double
+    /// nil when the run keeps no validation set (the problem set trains on all images).
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
     public var testLoss: Double?
     public var testAccuracy: Double?
     public var seconds: Double

@@ -86,13 +86,13 @@ struct TrainingCurvesChapter: Chapter {
         // Adam's longer run: test accuracy per epoch, and where validation loss bottoms out.
         let adam = results.first { $0.kind == .adam }!.run
         let long = adam.records(upTo: c.profile.epochs(OptimiserRuns.longEpochs))
-        let minIndex = long.indices.min { long[$0].validationLoss < long[$1].validationLoss } ?? 0
+        let minIndex = long.indices.min { (long[$0].validationLoss ?? .infinity) < (long[$1].validationLoss ?? .infinity) } ?? 0
         let after = long[(minIndex + 1)...]
         let trainFellAfter = (after.last?.trainLoss ?? .infinity) < long[minIndex].trainLoss
-        let overfits = !after.isEmpty && after.allSatisfy { $0.validationLoss > long[minIndex].validationLoss } && trainFellAfter
+        let overfits = !after.isEmpty && after.allSatisfy { ($0.validationLoss ?? 0) > (long[minIndex].validationLoss ?? 0) } && trainFellAfter
         values["long_epochs"] = .count(long.count)
         values["best_val_epoch"] = .count(long[minIndex].epoch)
-        values["best_val_loss"] = .decimal(long[minIndex].validationLoss)
+        values["best_val_loss"] = .decimal(long[minIndex].validationLoss ?? .nan)
         values["last_val_loss"] = .decimal(long.last?.validationLoss ?? .nan)
         values["first_train_loss"] = .decimal(long.first?.trainLoss ?? .nan)
         values["last_train_loss"] = .decimal(long.last?.trainLoss ?? .nan)
@@ -105,8 +105,8 @@ struct TrainingCurvesChapter: Chapter {
         let longTable = TableContent(
             caption: "Adam trained for \(long.count) epochs: losses and accuracies after every epoch.",
             header: ["epoch", "training loss", "validation loss", "validation accuracy", "test accuracy"],
-            rows: long.map { [String($0.epoch), Format.decimal($0.trainLoss), Format.decimal($0.validationLoss),
-                              Format.percent($0.validationAccuracy), Format.percent($0.testAccuracy ?? .nan)] },
+            rows: long.map { [String($0.epoch), Format.decimal($0.trainLoss), Format.decimal($0.validationLoss ?? .nan),
+                              Format.percent($0.validationAccuracy ?? .nan), Format.percent($0.testAccuracy ?? .nan)] },
             alignments: [.right, .right, .right, .right, .right])
         figures["long-adam"] = FigureContent("", Curves.perEpoch(long))
         values["epochs"] = .count(epochs)

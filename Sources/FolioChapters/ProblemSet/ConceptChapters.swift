@@ -63,9 +63,9 @@ struct BatchNormConceptChapter: Chapter {
         return SectionContent(values: [
             "learning_rate": "0.001",
             "images": .count(images),
-            "plain_loss": .decimal(plain.trainLoss), "plain_accuracy": .percent(plain.validationAccuracy),
-            "bn_loss": .decimal(bn.trainLoss), "bn_accuracy": .percent(bn.validationAccuracy),
-            "bn_helped": .bool(bn.validationAccuracy > plain.validationAccuracy + 0.01 && bn.trainLoss < plain.trainLoss),
+            "plain_loss": .decimal(plain.trainLoss), "plain_accuracy": .percent(plain.validationAccuracy ?? .nan),
+            "bn_loss": .decimal(bn.trainLoss), "bn_accuracy": .percent(bn.validationAccuracy ?? .nan),
+            "bn_helped": .bool((bn.validationAccuracy ?? 0) > (plain.validationAccuracy ?? 0) + 0.01 && bn.trainLoss < plain.trainLoss),
         ])
     }
 }

@@ -38,7 +38,6 @@ struct MLPTrainingChapter: Chapter {
         values["train_total"] = .count(c.data.train.count)
         values["test_images"] = .count(testSet.count)
         values["train_images"] = .count(run.split.train.count)
-        values["validation_images"] = .count(run.split.validation.count)
         values["seed"] = .string(String(c.seed))
         values["pixel_mean"] = .decimal(stats.mean)
         values["pixel_std"] = .decimal(stats.std)

@@ -4,6 +4,9 @@ import FolioNN
 
 /// The training runs the problem set shares: its MLP (with and without
 /// standardisation) and its small CNN, all with SGD lr 0.01, batch 64, 10 epochs.
+/// Unlike the CNN assignment, the problem set trains on every training image and
+/// keeps no validation set (its notebook's 96.4 % needs the full 60,000: PyTorch
+/// reaches about 95.7 % on a 50,000 split and 96.2 % on all of them).
 enum ProblemSetRuns {
     static let learningRate: Float = 0.01
     static let fullEpochs = 10
@@ -14,10 +17,14 @@ enum ProblemSetRuns {
     /// small subset, which has fewer than 100 batches an epoch).
     static func logEvery(_ c: ChapterContext) -> Int { c.profile == .full ? 100 : 10 }
 
+    /// All training images on the full profile; the quick profile's subset otherwise.
+    static func trainCount(_ c: ChapterContext) -> Int {
+        c.profile == .full ? c.data.train.count : c.profile.trainCount
+    }
+
     static func config(_ c: ChapterContext, model: ModelKind, scaling: InputScaling) -> TrainingConfig {
         TrainingConfig(model: model, optimizer: .sgd, learningRate: learningRate, seed: c.seed,
-                       dataset: c.data.kind, scaling: scaling, trainCount: c.profile.trainCount,
-                       validationCount: c.profile.validationCount, testCount: c.profile.testCount,
+                       dataset: c.data.kind, scaling: scaling, trainCount: trainCount(c), validationCount: 0, testCount: c.profile.testCount,
                        logEvery: logEvery(c))
     }
 
