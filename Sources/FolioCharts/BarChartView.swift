@@ -9,6 +9,7 @@ final class BarChartView: PanelView {
     private var xLabel: TextBlock?
     private var yLabel: TextBlock?
     private var legend: Legend?
+    private var legendAbove = false
 
     init(_ chart: BarChart) { self.chart = chart }
 
@@ -39,18 +40,30 @@ final class BarChartView: PanelView {
                              style: .line, marker: .square, dashed: false, isBar: true)
             })
         }
-        let plotWidth = cell.width - Theme.tickLength - Theme.pad - yAxis.maxWidth
-            - (yLabel.map { $0.height + 2 * Theme.pad } ?? 0) - (legend.map { $0.size.width + 3 * Theme.pad } ?? 6)
+        var plotWidth = cell.width - Theme.tickLength - Theme.pad - yAxis.maxWidth
+            - (yLabel.map { $0.height + 2 * Theme.pad } ?? 0) - 6
+        // The key of grouped bars goes on one line above the plot when it fits there
+        // (the bars fill the plot's corners), else to the right of the plot.
+        if let legend {
+            legendAbove = legend.rowWidth <= plotWidth
+            if !legendAbove { plotWidth -= legend.size.width + 3 * Theme.pad - 6 }
+        }
         let slot = max(plotWidth, 20) / Double(max(chart.categories.count, 1))
-        categoryLabels = chart.categories.map { canvas.text($0, .tick, fitting: slot * 0.92) }
+        categoryLabels = canvas.texts(chart.categories, .tick, fitting: slot * 0.92, minimumSize: 6)
         var insets = Insets()
         insets.top = title.map { $0.height + 2 * Theme.pad } ?? yAxis.maxHeight / 2 + 2
         insets.left = Theme.tickLength + Theme.pad + yAxis.maxWidth
             + (yLabel.map { $0.height + 2 * Theme.pad } ?? 0)
         insets.bottom = Theme.tickLength + Theme.pad + (categoryLabels.map(\.height).max() ?? 0)
             + (xLabel.map { $0.height + Theme.pad } ?? 0)
-        // Grouped bars fill the plot's corners, so their key sits outside, on the right.
-        insets.right = legend.map { $0.size.width + 3 * Theme.pad } ?? 6
+        insets.right = 6
+        if let legend {
+            if legendAbove {
+                insets.top = (title.map { $0.height + 2 * Theme.pad } ?? Theme.pad) + legend.rowHeight + Theme.pad
+            } else {
+                insets.right = legend.size.width + 3 * Theme.pad
+            }
+        }
         return insets
     }
 
@@ -69,6 +82,13 @@ final class BarChartView: PanelView {
         let zeroY = plot.maxY - zeroFraction * plot.height
         let decimals = max(0, chart.valueDecimals)
         var occupied: [(Double, Double)] = []
+        // Every printed value at one size, the largest that fits the narrowest room.
+        let valueTexts = chart.groups.map { group in
+            group.values.prefix(n).map { formatDecimal($0, decimals: decimals) + chart.valueSuffix }
+        }
+        let commonSize = canvas.texts(valueTexts.flatMap { $0 }, .tick,
+                                      fitting: groupCount > 1 ? barWidth - 2 : slot * 0.95).first?.fontSize
+            ?? Theme.tickSize
         var valueLabels: [(TextBlock, Double, Double, Bool, ChartColor)] = []
         canvas.withClip(plot) {
             for (g, group) in chart.groups.enumerated() {
@@ -78,8 +98,7 @@ final class BarChartView: PanelView {
                     let x = plot.x + slot * Double(c) + slot * (1 - groupWidth) / 2 + barWidth * Double(g)
                     canvas.fill(Rect(x: x, y: min(top, zeroY), width: barWidth,
                                      height: abs(zeroY - top)), groupColors[g])
-                    let text = formatDecimal(value, decimals: decimals) + chart.valueSuffix
-                    let label = canvas.text(text, .tick, fitting: groupCount > 1 ? barWidth - 2 : slot * 0.95)
+                    let label = canvas.text(valueTexts[g][c], TextStyle(size: commonSize))
                     valueLabels.append((label, x + barWidth / 2, top, value >= 0, groupColors[g]))
                     for k in 0...4 {
                         let yy = min(top, zeroY) + abs(zeroY - top) * Double(k) / 4
@@ -124,7 +143,15 @@ final class BarChartView: PanelView {
             canvas.draw(yLabel, at: labelRight - yAxis.maxWidth - Theme.pad, plot.midY,
                         anchor: .right, rotated: true)
         }
-        if let title { canvas.draw(title, at: plot.midX, plot.y - Theme.pad, anchor: .bottom) }
-        legend?.draw(canvas, in: plot, avoiding: occupied, outside: true)
+        var titleBottom = plot.y - Theme.pad
+        if let legend {
+            if legendAbove {
+                legend.drawRow(canvas, centeredAt: plot.midX, midY: plot.y - Theme.pad - legend.rowHeight / 2)
+                titleBottom -= legend.rowHeight + Theme.pad
+            } else {
+                legend.draw(canvas, in: plot, avoiding: occupied, outside: true)
+            }
+        }
+        if let title { canvas.draw(title, at: plot.midX, titleBottom, anchor: .bottom) }
     }
 }

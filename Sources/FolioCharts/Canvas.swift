@@ -112,6 +112,16 @@ final class Canvas {
         return block
     }
 
+    /// Lays out sibling labels (ticks, values on bars) at one common size: the largest at
+    /// which every one of them fits `maxWidth`, so shrinking one does not make it odd.
+    func texts(_ strings: [String], _ style: TextStyle, fitting maxWidth: Double,
+               minimumSize: Double = 5) -> [TextBlock] {
+        let size = strings.map { text($0, style, fitting: maxWidth, minimumSize: minimumSize).fontSize }.min()
+        var common = style
+        common.size = size ?? style.size
+        return strings.map { text($0, common) }
+    }
+
     enum Anchor { case topLeft, top, topRight, left, center, right, bottomLeft, bottom, bottomRight }
 
     /// Draws `block` with its `anchor` point at (x, y); `rotated` turns it 90° counter-clockwise

@@ -116,7 +116,7 @@ public enum Gallery {
                 TitledHeatmap(values: data.occlusion(of: image, patch: $0), title: "patch \($0)×\($0)")
             })
         }
-        return Figure(widthPoints: 640, heightPoints: 40 + 92 * Double(digits.count),
+        return Figure(widthPoints: 640, heightPoints: 34 + 80 * Double(digits.count),
                       .imageHeatmapRows(ImageHeatmapRows(
                           title: "Occlusion: probability of the true class", rows: rows,
                           heatmapColorMap: .viridis, colorBarLabel: "P(true)")))

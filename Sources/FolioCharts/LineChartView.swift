@@ -287,28 +287,46 @@ struct Legend {
         canvas.stroke(box, ChartColor(hex: 0xCCCCCC), width: 0.6)
         var y = box.y + Legend.padding
         for entry in entries {
-            let midY = y + rowHeight / 2
-            let x0 = box.x + Legend.padding
-            canvas.setColor(entry.color)
-            if entry.isBar {
-                cairo_rectangle(cr, x0 + 4, midY - 4, 10, 8)
-                cairo_fill(cr)
-            } else {
-                if entry.style != .markers {
-                    cairo_set_line_width(cr, Theme.lineWidth)
-                    if entry.dashed { cairo_set_dash(cr, [5, 2.5], 2, 0) }
-                    cairo_move_to(cr, x0, midY)
-                    cairo_line_to(cr, x0 + Legend.sampleWidth, midY)
-                    cairo_stroke(cr)
-                    cairo_set_dash(cr, nil, 0, 0)
-                }
-                if entry.style != .line {
-                    addMarker(cr, entry.marker, x0 + Legend.sampleWidth / 2, midY)
-                    cairo_fill(cr)
-                }
-            }
-            canvas.draw(entry.label, at: x0 + Legend.sampleWidth + Theme.pad, midY, anchor: .left)
+            drawEntry(canvas, entry, x: box.x + Legend.padding, midY: y + rowHeight / 2)
             y += rowHeight + Legend.rowGap
         }
+    }
+
+    /// Entries side by side on one line, without a box (above a bar chart).
+    static let columnGap = 12.0
+    var rowWidth: Double {
+        entries.reduce(0) { $0 + Legend.sampleWidth + Theme.pad + $1.label.width }
+            + Double(max(entries.count - 1, 0)) * Legend.columnGap
+    }
+
+    func drawRow(_ canvas: Canvas, centeredAt x: Double, midY: Double) {
+        var left = x - rowWidth / 2
+        for entry in entries {
+            drawEntry(canvas, entry, x: left, midY: midY)
+            left += Legend.sampleWidth + Theme.pad + entry.label.width + Legend.columnGap
+        }
+    }
+
+    private func drawEntry(_ canvas: Canvas, _ entry: Entry, x x0: Double, midY: Double) {
+        let cr = canvas.cr
+        canvas.setColor(entry.color)
+        if entry.isBar {
+            cairo_rectangle(cr, x0 + 4, midY - 4, 10, 8)
+            cairo_fill(cr)
+        } else {
+            if entry.style != .markers {
+                cairo_set_line_width(cr, Theme.lineWidth)
+                if entry.dashed { cairo_set_dash(cr, [5, 2.5], 2, 0) }
+                cairo_move_to(cr, x0, midY)
+                cairo_line_to(cr, x0 + Legend.sampleWidth, midY)
+                cairo_stroke(cr)
+                cairo_set_dash(cr, nil, 0, 0)
+            }
+            if entry.style != .line {
+                addMarker(cr, entry.marker, x0 + Legend.sampleWidth / 2, midY)
+                cairo_fill(cr)
+            }
+        }
+        canvas.draw(entry.label, at: x0 + Legend.sampleWidth + Theme.pad, midY, anchor: .left)
     }
 }

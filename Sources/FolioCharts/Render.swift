@@ -36,7 +36,8 @@ public func draw(_ figure: Figure, into cairo: OpaquePointer) {
 /// for the same figure (the PDF creation date is fixed).
 public func render(_ figure: Figure, to format: OutputFormat, scale: Double = 1) throws -> [UInt8] {
     try validate(figure)
-    return try renderWithTexts(figure, to: format, scale: scale).bytes
+    let bytes = try renderWithTexts(figure, to: format, scale: scale).bytes
+    return format == .svg ? Array(prefixingIDs(String(decoding: bytes, as: UTF8.self), with: "").utf8) : bytes
 }
 
 /// A standalone `<svg>` element (no XML declaration) whose every id, and every reference
@@ -135,27 +136,60 @@ private func renderWithTexts(_ figure: Figure, to format: OutputFormat,
     return (sink.bytes, texts)
 }
 
-/// Inserts `prefix` after every `id="`, `href="#` and `url(#`: every id cairo writes and
-/// every reference to one.
+/// Renames every id cairo wrote, and every reference to one, to `prefix` + its kind +
+/// a number counted per document. Cairo numbers images, patterns and clips from
+/// process-wide counters, so without this the same figure would not give the same SVG
+/// twice, and two figures on one page could clash.
 func prefixingIDs(_ svg: String, with prefix: String) -> String {
-    let markers: [[UInt8]] = [Array(" id=\"".utf8), Array("href=\"#".utf8), Array("url(#".utf8)]
     let source = Array(svg.utf8)
-    let insert = Array(escapeXML(prefix).utf8)
+    let definition = Array(" id=\"".utf8), link = Array("href=\"#".utf8), url = Array("url(#".utf8)
+    let quote = UInt8(ascii: "\""), paren = UInt8(ascii: ")")
+
+    func matches(_ marker: [UInt8], at i: Int) -> Bool {
+        i + marker.count <= source.count && source[i..<(i + marker.count)].elementsEqual(marker)
+    }
+    func value(from start: Int, until end: UInt8) -> Int {
+        var k = start
+        while k < source.count && source[k] != end { k += 1 }
+        return k
+    }
+
+    // Pass 1: new names for the ids in order of definition.
+    var names: [ArraySlice<UInt8>: [UInt8]] = [:]
+    var counts: [ArraySlice<UInt8>: Int] = [:]
+    let escapedPrefix = Array(escapeXML(prefix).utf8)
+    var i = 0
+    while i < source.count {
+        if source[i] == definition[0], matches(definition, at: i) {
+            let start = i + definition.count, end = value(from: start, until: quote)
+            let id = source[start..<end]
+            if names[id] == nil {
+                let kind = id.prefix { !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+                let n = counts[kind, default: 0]
+                counts[kind] = n + 1
+                names[id] = escapedPrefix + Array(kind) + Array(String(n).utf8)
+            }
+            i = end
+        } else {
+            i += 1
+        }
+    }
+    // Pass 2: rewrite definitions and references.
     var out: [UInt8] = []
     out.reserveCapacity(source.count + source.count / 20)
-    var i = 0
-    outer: while i < source.count {
-        if source[i] == UInt8(ascii: " ") || source[i] == UInt8(ascii: "h") || source[i] == UInt8(ascii: "u") {
-            for marker in markers where source[i] == marker[0] && i + marker.count <= source.count
-                && source[i..<(i + marker.count)].elementsEqual(marker) {
-                out.append(contentsOf: marker)
-                out.append(contentsOf: insert)
-                i += marker.count
-                continue outer
-            }
-        }
-        out.append(source[i])
-        i += 1
+    i = 0
+    while i < source.count {
+        let c = source[i]
+        var marker: [UInt8]? = nil
+        if c == definition[0], matches(definition, at: i) { marker = definition }
+        else if c == link[0], matches(link, at: i) { marker = link }
+        else if c == url[0], matches(url, at: i) { marker = url }
+        guard let marker else { out.append(c); i += 1; continue }
+        let start = i + marker.count
+        let end = value(from: start, until: marker == url ? paren : quote)
+        out.append(contentsOf: marker)
+        out.append(contentsOf: names[source[start..<end]] ?? escapedPrefix + Array(source[start..<end]))
+        i = end
     }
     return String(decoding: out, as: UTF8.self)
 }
