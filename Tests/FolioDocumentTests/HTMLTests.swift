@@ -41,6 +41,7 @@ final class HTMLTests: XCTestCase {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let stale = directory.appendingPathComponent("rep/sections/q-9-9.html")
+        try FileManager.default.createDirectory(at: stale.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("old".utf8).write(to: stale)
         let written = try writeHTML(try sampleDocument(), to: directory)
         XCTAssertEqual(written.map(\.lastPathComponent), ["rep.html", "q-1-1.html", "q-2-1.html"])
