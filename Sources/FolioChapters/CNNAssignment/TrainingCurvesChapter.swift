@@ -117,5 +117,3 @@ struct TrainingCurvesChapter: Chapter {
                               listings: listings)
     }
 }
-
-let cnnAssignmentChapters: [any Chapter.Type] = [SetupChapter.self, TrainingCurvesChapter.self]

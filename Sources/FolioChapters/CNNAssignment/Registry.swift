@@ -1,0 +1,5 @@
+/// The CNN assignment's chapters, in report order (one per line).
+let cnnAssignmentChapters: [any Chapter.Type] = [
+    SetupChapter.self,
+    TrainingCurvesChapter.self,
+]
