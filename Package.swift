@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "FolioNNTests", dependencies: ["FolioNN", "FolioData"], exclude: ["Fixtures"]),
         .testTarget(name: "FolioChartsTests", dependencies: ["FolioCharts"], resources: [.copy("References")]),
         .testTarget(name: "FolioDocumentTests", dependencies: ["FolioDocument"]),
+        .testTarget(name: "FolioChaptersTests", dependencies: ["FolioChapters", "FolioData", "FolioNN", "FolioCharts"]),
         .testTarget(name: "FolioReportTests", dependencies: [
             "FolioData", "FolioNN", "FolioExperiments", "FolioChapters", "FolioDocument",
         ]),

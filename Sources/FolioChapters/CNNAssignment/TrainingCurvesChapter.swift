@@ -117,3 +117,18 @@ struct TrainingCurvesChapter: Chapter {
                               listings: listings)
     }
 }
+
+extension OptimiserRuns {
+    /// The optimiser whose 5-epoch model scores best on the test set (1.1's choice,
+    /// which Part 2 and Part 3 analyse), with that model.
+    static func best(_ c: ChapterContext) throws -> (kind: OptimizerKind, run: TrainingRun, model: Model) {
+        let epochs = c.profile.epochs(Self.epochs)
+        var best: (kind: OptimizerKind, run: TrainingRun, accuracy: Double)?
+        for kind in optimisers {
+            let run = try run(c, kind)
+            let accuracy = try run.testEvaluation(atEpoch: epochs).accuracy
+            if best == nil || accuracy > best!.accuracy { best = (kind, run, accuracy) }
+        }
+        return (best!.kind, best!.run, try best!.run.model(atEpoch: epochs))
+    }
+}
