@@ -2,4 +2,5 @@
 let cnnAssignmentChapters: [any Chapter.Type] = [
     SetupChapter.self,
     TrainingCurvesChapter.self,
+    DeepCNNChapter.self,
 ]

@@ -68,9 +68,9 @@ struct ParameterEfficiencyChapter: Chapter {
             caption: "What each network's parameters buy on the test set.",
             header: ["network", "parameters", "test accuracy", "errors", "accuracy per 10,000 parameters", "training time (s)"],
             rows: [["MLP", Format.count(mlpCount), Format.percent(mlpTest.accuracy), Format.count(mlpErrors),
-                    Format.decimal(100 * mlpTest.accuracy / (Double(mlpCount) / 10_000), digits: 2) + " %", Format.seconds(mlp.trainingSeconds(upTo: epochs))],
+                    Format.decimal(100 * mlpTest.accuracy / (Double(mlpCount) / 10_000), digits: 2) + "\u{00A0}%", Format.seconds(mlp.trainingSeconds(upTo: epochs))],
                    ["small CNN", Format.count(cnnCount), Format.percent(cnnTest.accuracy), Format.count(cnnErrors),
-                    Format.decimal(100 * cnnTest.accuracy / (Double(cnnCount) / 10_000), digits: 2) + " %", Format.seconds(cnn.trainingSeconds(upTo: epochs))]],
+                    Format.decimal(100 * cnnTest.accuracy / (Double(cnnCount) / 10_000), digits: 2) + "\u{00A0}%", Format.seconds(cnn.trainingSeconds(upTo: epochs))]],
             alignments: [.left, .right, .right, .right, .right, .right])
         return SectionContent(values: [
             "mlp_parameters": .count(mlpCount), "cnn_parameters": .count(cnnCount),

@@ -1,0 +1,116 @@
+import FolioCharts
+import FolioData
+import FolioDocument
+import FolioExperiments
+import FolioNN
+import FolioSupport
+
+/// The fifth notebook's deeper CNN: 5 × 5 convolutions with 32 and 64 filters, a
+/// 500-unit layer with dropout 0.4, inputs scaled to [−1, 1], Adam lr 1e-4, batch
+/// 100, 50 epochs on all 60,000 training images, tested after every epoch.
+enum DeepCNNRuns {
+    static let learningRate: Float = 1e-4
+    static let batchSize = 100
+    static let fullEpochs = 50
+
+    static func config(_ c: ChapterContext) -> TrainingConfig {
+        TrainingConfig(model: .deepCNN, optimizer: .adam, learningRate: learningRate, batchSize: batchSize,
+                       seed: c.seed, dataset: c.data.kind, scaling: .half,
+                       trainCount: c.profile == .full ? c.data.train.count : c.profile.trainCount,
+                       validationCount: 0, testCount: c.profile.testCount)
+    }
+
+    static func run(_ c: ChapterContext) throws -> TrainingRun {
+        try c.runner.train(config(c), epochs: c.profile.epochs(fullEpochs))
+    }
+}
+
+/// Appendix: the deeper CNN's training curves, accuracy and intermediate outputs.
+struct DeepCNNChapter: Chapter {
+    static let name = "deep-cnn"
+    /// Channels shown per layer, as the notebook did.
+    static let shownChannels = 20
+
+    func content(_ c: ChapterContext) throws -> SectionContent {
+        let run = try DeepCNNRuns.run(c)
+        let epochs = c.profile.epochs(DeepCNNRuns.fullEpochs)
+        let records = run.records(upTo: epochs)
+        let model = try run.model(atEpoch: epochs)
+        let last = records[records.count - 1]
+        let best = records.max { ($0.testAccuracy ?? 0) < ($1.testAccuracy ?? 0) }!
+        let simple = try OptimiserRuns.best(c)
+        let simpleAccuracy = try simple.run.testEvaluation(atEpoch: c.profile.epochs(OptimiserRuns.epochs)).accuracy
+
+        var values: [String: TemplateValue] = [
+            "epochs": .count(epochs), "batch_size": .count(DeepCNNRuns.batchSize), "learning_rate": "0.0001",
+            "train_images": .count(run.config.trainCount), "test_images": .count(run.testSet.count),
+            "parameters": .count(model.parameterCount),
+            "final_accuracy": .percent(last.testAccuracy ?? .nan),
+            "best_accuracy": .percent(best.testAccuracy ?? .nan), "best_epoch": .count(best.epoch),
+            "reaches_99": .bool((last.testAccuracy ?? 0) >= 0.99),
+            "first_accuracy": .percent(records[0].testAccuracy ?? .nan),
+            "train_minutes": .string(Format.decimal(run.trainingSeconds(upTo: epochs) / 60, digits: 1)),
+            "images_per_second": .count(Int(records.map(\.imagesPerSecond).reduce(0, +) / Double(records.count))),
+            "simple_optimiser": .string(simple.kind.displayName), "simple_accuracy": .percent(simpleAccuracy),
+            "deeper_better": .bool((last.testAccuracy ?? 0) > simpleAccuracy),
+            "simple_epochs": .count(c.profile.epochs(OptimiserRuns.epochs)),
+            "simple_parameters": .count(simple.model.parameterCount),
+        ]
+
+        // One seeded test image through the network; its four readouts.
+        var rng = SeededGenerator(seed: c.seed, stream: "deep-cnn.activation-image")
+        let index = rng.below(run.testSet.count)
+        let lookup = run.normalization.table
+        let input = run.testSet.image(index).map { lookup[Int($0)] }
+        let probabilities = model.probabilities(input, count: 1)
+        let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
+        values["image_index"] = .count(index)
+        values["image_label"] = .string(c.classNames[Int(run.testSet.labels[index])])
+        values["image_predicted"] = .string(c.classNames[predicted])
+        values["image_confidence"] = .percent(Double(probabilities[predicted]))
+
+        var figures: [String: FigureContent] = ["deep-curves": FigureContent("", curves(records))]
+        var layers: [TemplateValue] = []
+        for name in ["conv1", "pool1", "conv2", "pool2"] {
+            guard let readout = model.activation(name) else { throw ExperimentError("the deeper CNN has no readout \(name)") }
+            let (channels, h, w) = (readout.shape[1], readout.shape[2], readout.shape[3])
+            let zeros = Double(readout.values.filter { $0 == 0 }.count) / Double(readout.values.count)
+            let shown = min(Self.shownChannels, channels)
+            let cells = (0..<shown).map { k in
+                ImageCell(image: Raster(rows: h, columns: w, values: readout.values[(k * h * w)..<((k + 1) * h * w)].map(Double.init)),
+                          title: "\(k + 1)")
+            }
+            figures["deep-\(name)"] = FigureContent("", Figure(
+                widthPoints: 440, heightPoints: 118,
+                .imageGrid(ImageGrid(columns: 10, cells: cells, colorMap: .viridis, normalization: .perImage))))
+            layers.append(.object(["layer": .string(name), "channels": .count(channels), "size": .string("\(h) × \(w)"),
+                                   "zero_share": .percent(zeros, digits: 1)]))
+        }
+        values["layers"] = .list(layers)
+
+        let table = TableContent(
+            caption: "The deeper CNN, layer by layer (computed from the model).",
+            header: ["layer", "output shape", "parameters"],
+            rows: model.layerRows(inputShape: model.inputShape).map {
+                [$0.layer, "[" + $0.outputShape.map { $0 < 0 ? "N" : String($0) }.joined(separator: ", ") + "]", Format.count($0.parameters)]
+            },
+            alignments: [.left, .left, .right])
+        figures["deep-input"] = FigureContent("", Figure(widthPoints: 90, heightPoints: 100, .imageGrid(
+            Images.grid(run.testSet, indices: [index], titles: ["test #\(index)"], columns: 1))))
+        return SectionContent(values: values, figures: figures, tables: ["deep-network": table])
+    }
+
+    /// Training and test loss, and test accuracy, per epoch.
+    private func curves(_ records: [EpochRecord]) -> Figure {
+        let loss = LineChart(
+            title: "Loss", xLabel: "Epoch", yLabel: "Cross-entropy",
+            series: [Series(name: "training", y: records.map(\.trainLoss)),
+                     Series(name: "test", y: records.map { $0.testLoss ?? .nan }, marker: .square)],
+            xAxis: .epochs, logY: true)
+        let accuracy = LineChart(
+            title: "Test accuracy", xLabel: "Epoch", yLabel: "Accuracy (%)",
+            series: [Series(name: "test", y: records.map { 100 * ($0.testAccuracy ?? .nan) }, color: .cycle(1))],
+            xAxis: .epochs, legend: .none)
+        return Figure(widthPoints: 460, heightPoints: 200, columns: 2, panels: [.line(loss), .line(accuracy)])
+    }
+}
