@@ -102,27 +102,40 @@ public final class Conv2d: Layer {
     }
 
     /// Unrolls images first..<first+count into rows of `cols`: one row per output
-    /// pixel, holding the receptive field in (ky, kx, channel) order.
+    /// pixel, holding the receptive field in (ky, kx, channel) order. In channels-last
+    /// layout one kernel row (kx = 0..<k, every channel) is k·c contiguous floats, so
+    /// each is a single copy unless it crosses the padded border. The layer's sizes are
+    /// read into locals first: read through `self` they are reloaded (and
+    /// access-checked) on every element, which made this loop the small CNN's top cost.
     private func im2col(_ x: UnsafeMutablePointer<Float>, first: Int, count: Int, into cols: UnsafeMutablePointer<Float>) {
-        let c = inChannels, k = kernel, p = patch
+        let c = inChannels, k = kernel, p = patch, h = h, w = w, oh = oh, ow = ow
+        let stride = stride, padding = padding, run = k * c
         var row = cols
         for img in first..<(first + count) {
-            let image = x + img * h * w * c
+            let image = UnsafePointer(x + img * h * w * c)
             for oy in 0..<oh {
                 for ox in 0..<ow {
+                    let x0 = ox * stride - padding
                     var dst = row
                     for ky in 0..<k {
                         let iy = oy * stride - padding + ky
-                        for kx in 0..<k {
-                            let ix = ox * stride - padding + kx
-                            if iy >= 0 && iy < h && ix >= 0 && ix < w {
-                                let src = image + (iy * w + ix) * c
-                                for ch in 0..<c { dst[ch] = src[ch] }
-                            } else {
-                                for ch in 0..<c { dst[ch] = 0 }
+                        if iy < 0 || iy >= h {
+                            dst.update(repeating: 0, count: run)
+                        } else if x0 >= 0 && x0 + k <= w {
+                            // A loop, not memcpy: runs are short (5 floats for a 5 × 5 kernel on one channel).
+                            let src = image + (iy * w + x0) * c
+                            for j in 0..<run { dst[j] = src[j] }
+                        } else {
+                            for kx in 0..<k {
+                                let ix = x0 + kx
+                                if ix >= 0 && ix < w {
+                                    (dst + kx * c).update(from: image + (iy * w + ix) * c, count: c)
+                                } else {
+                                    (dst + kx * c).update(repeating: 0, count: c)
+                                }
                             }
-                            dst += c
                         }
+                        dst += run
                     }
                     row += p
                 }
@@ -132,23 +145,26 @@ public final class Conv2d: Layer {
 
     /// The adjoint of im2col: adds each row of `colGrad` back onto the pixels it came from.
     private func col2im(_ dx: UnsafeMutablePointer<Float>, first: Int, count: Int, from colGrad: UnsafeMutablePointer<Float>) {
-        let c = inChannels, k = kernel, p = patch
+        let c = inChannels, k = kernel, p = patch, h = h, w = w, oh = oh, ow = ow
+        let stride = stride, padding = padding, run = k * c
         var row = UnsafePointer(colGrad)
         for img in first..<(first + count) {
             let image = dx + img * h * w * c
             for oy in 0..<oh {
                 for ox in 0..<ow {
+                    let x0 = ox * stride - padding
                     var src = row
                     for ky in 0..<k {
                         let iy = oy * stride - padding + ky
-                        for kx in 0..<k {
-                            let ix = ox * stride - padding + kx
-                            if iy >= 0 && iy < h && ix >= 0 && ix < w {
-                                let dst = image + (iy * w + ix) * c
-                                for ch in 0..<c { dst[ch] += src[ch] }
+                        if iy >= 0 && iy < h {
+                            let lo = max(0, -x0), hi = min(k, w - x0)
+                            if lo < hi {
+                                let dst = image + (iy * w + x0 + lo) * c
+                                let from = src + lo * c
+                                for j in 0..<((hi - lo) * c) { dst[j] += from[j] }
                             }
-                            src += c
                         }
+                        src += run
                     }
                     row += p
                 }

@@ -50,8 +50,17 @@ public final class MaxPool2d: Layer {
 
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
         if isPairwise { return forwardPairwise(x, n: n) }
-        let y = output.pointer, c = self.c, k = kernel
-        for img in 0..<n {
+        let parts = Engine.parts(for: n, minimum: 1)
+        Engine.run(parts: parts) { part in forwardGeneric(x, images: Engine.range(part, of: parts, count: n)) }
+        return output.pointer
+    }
+
+    /// Any window and stride. The sizes are read into locals once: read through
+    /// `self` inside the loops they are reloaded for every element.
+    private func forwardGeneric(_ x: UnsafeMutablePointer<Float>, images: Range<Int>) {
+        let y = output.pointer, argmax = argmax, c = c, k = kernel, stride = stride
+        let h = h, w = w, oh = oh, ow = ow, relu = appliesReLU
+        for img in images {
             let image = x + img * h * w * c
             for oy in 0..<oh {
                 for ox in 0..<ow {
@@ -70,22 +79,25 @@ public final class MaxPool2d: Layer {
                             }
                         }
                     }
-                    if appliesReLU { for ch in 0..<c { yo[ch] = max(yo[ch], 0) } }
+                    if relu { for ch in 0..<c { yo[ch] = max(yo[ch], 0) } }
                 }
             }
         }
-        return y
     }
 
     public func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, needInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
         if isPairwise { return backwardPairwise(dy, n: n) }
-        let dx = inputGrad.pointer, y = output.pointer
+        let dx = inputGrad.pointer, y = output.pointer, argmax = argmax, relu = appliesReLU
         let per = h * w * c, outPer = oh * ow * c
-        dx.update(repeating: 0, count: n * per)
-        for img in 0..<n {
-            let base = img * outPer, image = dx + img * per
-            for j in 0..<outPer where !appliesReLU || y[base + j] > 0 {
-                image[Int(argmax[base + j])] += dy[base + j]
+        let parts = Engine.parts(for: n, minimum: 1)
+        Engine.run(parts: parts) { part in
+            let images = Engine.range(part, of: parts, count: n)
+            (dx + images.lowerBound * per).update(repeating: 0, count: images.count * per)
+            for img in images {
+                let base = img * outPer, image = dx + img * per
+                for j in 0..<outPer where !relu || y[base + j] > 0 {
+                    image[Int(argmax[base + j])] += dy[base + j]
+                }
             }
         }
         return dx
