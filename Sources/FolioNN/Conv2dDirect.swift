@@ -50,6 +50,22 @@ extension Conv2d {
                     for ox in 0..<ow {
                         Self.gather(image, oy: oy, ox: ox, into: patch, k: k, stride: s, padding: pad, h: h, w: w)
                         var g = 0
+                        // 32 channels at a time: four independent accumulator chains
+                        // keep the multiply-add units busy where one chain would wait
+                        // on each previous addition.
+                        while g &+ 32 <= cout {
+                            var a0 = load8(b + g), a1 = load8(b + (g + 8)), a2 = load8(b + (g + 16)), a3 = load8(b + (g + 24))
+                            var wp = wt + g
+                            for t in 0..<taps {
+                                let v = SIMD8<Float>(repeating: patch[t])
+                                a0 += v * load8(wp); a1 += v * load8(wp + 8)
+                                a2 += v * load8(wp + 16); a3 += v * load8(wp + 24)
+                                wp += cout
+                            }
+                            store8(a0, out + g); store8(a1, out + (g + 8))
+                            store8(a2, out + (g + 16)); store8(a3, out + (g + 24))
+                            g &+= 32
+                        }
                         while g < cout {
                             var acc = load8(b + g)
                             var wp = wt + g
