@@ -116,6 +116,8 @@ public enum Safetensors {
         let directory = url.deletingLastPathComponent()
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {
+            // Like every output, a checkpoint may be the first file of its folder.
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try Data(bytes).write(to: temporary)
         } catch {
             throw SafetensorsError(path: url.path, "cannot be written: \(error.localizedDescription)")
