@@ -2,4 +2,8 @@
 let cnnAssignmentChapters: [any Chapter.Type] = [
     SetupChapter.self,
     TrainingCurvesChapter.self,
+    FirstLayerFiltersChapter.self,
+    SecondLayerFiltersChapter.self,
+    ActivationsChapter.self,
+    OcclusionChapter.self,
 ]
