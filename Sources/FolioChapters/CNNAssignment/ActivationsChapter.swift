@@ -54,14 +54,15 @@ struct ActivationsChapter: Chapter {
 
         let fields = ActivationStatistics.receptiveFields(best.model.layers)
         let rows = activity.map { a in
-            [a.name, "\(a.side) × \(a.side)", fields[a.name].map { "\($0) × \($0)" } ?? "—", String(a.channels), Format.percent(a.zeroFraction, digits: 1),
-             String(a.silentChannels), Format.percent(a.inkArea, digits: 1), Format.percent(a.inkMass, digits: 1),
-             Format.decimal(a.inkEnrichment, digits: 2), a.imageCorrelation.map { Format.decimal($0, digits: 2) } ?? "—"]
+            [a.name, "\(a.side)×\(a.side)", fields[a.name].map { "\($0)×\($0)" } ?? "—",
+             Format.percent(a.zeroFraction, digits: 1), String(a.silentChannels), Format.percent(a.inkArea, digits: 1),
+             Format.percent(a.inkMass, digits: 1), Format.decimal(a.inkEnrichment, digits: 2),
+             a.imageCorrelation.map { Format.decimal($0, digits: 2) } ?? "—"]
         }
         let layerTable = TableContent(
-            caption: "The four readouts for test image \(index): size, sparsity, and where the activation lies.",
-            header: ["layer", "map size", "field", "maps", "zeros", "silent maps", "ink area", "mass on ink", "ratio", "r(mean map, image)"],
-            rows: rows, alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .right, .right])
+            caption: "The four readouts (\(activity[0].channels) maps each) for test image \(index): map size, input field of a cell, sparsity, and where the activation lies.",
+            header: ["layer", "size", "field", "zeros", "silent", "ink area", "on ink", "ratio", "r"],
+            rows: rows, alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .right])
 
         var values: [String: TemplateValue] = [
             "image_index": .count(index), "image_class": .string(c.classNames[label]),

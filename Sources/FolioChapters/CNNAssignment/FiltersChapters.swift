@@ -37,55 +37,66 @@ enum VisualisedModels {
     }
 }
 
-/// Kernels drawn as a grid of small images sharing one scale, with a colour bar.
+/// Kernels drawn as a grid of small images with a colour bar, and their statistics
+/// as table rows and prose values.
 enum KernelFigures {
+    /// `limit` fixes the colour scale to ±limit (zero in the middle), the same for both
+    /// models so their figures compare; weights beyond it take the end colours.
     static func grid(_ kernels: [[Float]], side: Int, columns: Int, title: String, numbered: Bool,
-                     colorMap: ColorMap, width: Double, height: Double) -> Figure {
+                     colorMap: ColorMap, limit: Double, width: Double, height: Double) -> Figure {
         let cells = kernels.enumerated().map { k, w in
-            ImageCell(image: Raster(rows: side, columns: side, values: w), title: numbered ? String(k) : nil)
+            ImageCell(image: Raster(rows: side, columns: side, values: w.map { max(-limit, min(limit, Double($0))) }),
+                      title: numbered ? String(k) : nil)
         }
         return Figure(widthPoints: width, heightPoints: height, .imageGrid(ImageGrid(
-            title: title, columns: columns, cells: cells, colorMap: colorMap, normalization: .shared,
+            title: title, columns: columns, cells: cells, colorMap: colorMap, normalization: .fixed(-limit...limit),
             framed: colorMap == .gray, colorBarLabel: "Weight")))
     }
 
-    /// The prose values of a set of kernels.
-    static func describe(_ s: KernelStatistics, prefix: String) -> [String: TemplateValue] {
-        [
-            "\(prefix)_min": .decimal(s.minimum, digits: 3), "\(prefix)_max": .decimal(s.maximum, digits: 3),
-            "\(prefix)_mean_abs": .decimal(s.meanAbsolute, digits: 3),
-            "\(prefix)_mixed": .count(s.mixedSign), "\(prefix)_balanced": .count(s.balanced),
-            "\(prefix)_oriented": .count(s.oriented),
-        ]
+    /// The largest |w| of the given weights, or its `quantile` when outliers would
+    /// wash out the rest of the scale.
+    static func limit(_ weights: [[Float]], quantile: Double = 1) -> Double {
+        let magnitudes = weights.flatMap { $0 }.map { abs(Double($0)) }.sorted()
+        guard !magnitudes.isEmpty else { return 1 }
+        let k = min(magnitudes.count - 1, Int((quantile * Double(magnitudes.count - 1)).rounded()))
+        return max(magnitudes[k], 1e-9)
     }
 
     /// A table row; `change` is nil for initial weights.
-    static func row(_ name: String, _ s: KernelStatistics, change: Double?) -> [String] {
-        [name, Format.decimal(s.minimum, digits: 3) + " … " + Format.decimal(s.maximum, digits: 3),
-         Format.decimal(s.meanAbsolute, digits: 3), "\(s.mixedSign) / \(s.count)", "\(s.balanced) / \(s.count)",
-         "\(s.oriented) / \(s.count)", change.map { Format.percent($0, digits: 1) } ?? "—"]
+    static func row(_ name: String, _ weights: String, _ s: KernelStatistics, change: Double?) -> [String] {
+        [name, weights, Format.decimal(s.meanAbsolute, digits: 3), String(s.mixedSign), String(s.balanced),
+         String(s.oriented), change.map { Format.percent($0, digits: 1) } ?? "—"]
     }
+
+    static let header = ["model", "weights", "mean |w|", "mixed sign", "balanced", "oriented", "moved"]
+    static let alignments: [Alignment] = [.left, .left, .right, .right, .right, .right, .right]
 
     /// Statistics of a model's layer, trained and initial, as values and two table rows.
     static func measure(_ m: VisualisedModel, layer: Int, prefix: String)
-        -> (trained: KernelStatistics, initial: KernelStatistics, change: Double,
-            values: [String: TemplateValue], rows: [[String]]) {
+        -> (trained: KernelStatistics, change: Double, values: [String: TemplateValue], rows: [[String]]) {
         let w = m.convolutions[layer], w0 = m.initialConvolutions[layer]
         let trained = KernelStatistics(w.kernels), initial = KernelStatistics(w0.kernels)
         let change = KernelStatistics.relativeChange(w.values, from: w0.values)
-        var values = describe(trained, prefix: prefix).merging(describe(initial, prefix: prefix + "_init")) { $1 }
-        // The initial range is in the table; the prose compares counts and sizes only.
-        values["\(prefix)_init_min"] = nil; values["\(prefix)_init_max"] = nil
-        values["\(prefix)_change"] = .percent(change, digits: 1)
-        values["\(prefix)_name"] = .string(m.name)
-        values["\(prefix)_gained_balanced"] = .bool(trained.balanced > initial.balanced)
-        values["\(prefix)_gained_oriented"] = .bool(trained.oriented > initial.oriented)
-        return (trained, initial, change, values,
-                [row(m.name + ", trained", trained, change: change), row(m.name + ", initial weights", initial, change: nil)])
+        let values: [String: TemplateValue] = [
+            "\(prefix)_name": .string(m.name),
+            "\(prefix)_min": .decimal(trained.minimum, digits: 3), "\(prefix)_max": .decimal(trained.maximum, digits: 3),
+            "\(prefix)_mean_abs": .decimal(trained.meanAbsolute, digits: 3),
+            "\(prefix)_init_mean_abs": .decimal(initial.meanAbsolute, digits: 3),
+            "\(prefix)_mixed": .count(trained.mixedSign),
+            "\(prefix)_balanced": .count(trained.balanced), "\(prefix)_init_balanced": .count(initial.balanced),
+            "\(prefix)_oriented": .count(trained.oriented), "\(prefix)_init_oriented": .count(initial.oriented),
+            "\(prefix)_change": .percent(change, digits: 1),
+            "\(prefix)_balanced_trend": .string(trend(trained.balanced, from: initial.balanced)),
+            "\(prefix)_oriented_trend": .string(trend(trained.oriented, from: initial.oriented)),
+        ]
+        return (trained, change, values,
+                [row(m.name, "trained", trained, change: change), row("", "initial", initial, change: nil)])
     }
 
-    static let header = ["model", "weight range", "mean |w|", "mixed sign", "balanced", "oriented", "change from init"]
-    static let alignments: [Alignment] = [.left, .left, .right, .right, .right, .right, .right]
+    /// "more", "fewer" or "unchanged": how a count moved in training.
+    static func trend(_ now: Int, from start: Int) -> String {
+        now > start ? "more" : now < start ? "fewer" : "unchanged"
+    }
 
     /// Values comparing the two models' statistics (first = best model).
     static func comparison(_ a: KernelStatistics, _ b: KernelStatistics, changeA: Double, changeB: Double)
@@ -109,6 +120,7 @@ struct FirstLayerFiltersChapter: Chapter {
         var figures: [String: FigureContent] = [:]
         var rows: [[String]] = []
         var stats: [KernelStatistics] = [], changes: [Double] = []
+        let limit = KernelFigures.limit(models.map { $0.convolutions[0].values })
         for (m, prefix) in zip(models, ["best", "other"]) {
             let conv1 = m.convolutions[0]
             let measured = KernelFigures.measure(m, layer: 0, prefix: prefix)
@@ -116,10 +128,10 @@ struct FirstLayerFiltersChapter: Chapter {
             values.merge(measured.values) { $1 }
             rows += measured.rows
             figures["filters-conv1-\(m.key)"] = FigureContent("", KernelFigures.grid(
-                conv1.kernels, side: conv1.side, columns: 8,
-                title: "conv1 filters of \(m.name) after \(m.epochs) epochs (filter 0–31)", numbered: true,
-                colorMap: .gray, width: 450, height: 250))
+                conv1.kernels, side: conv1.side, columns: 8, title: "conv1 filters: \(m.name), \(m.epochs) epochs",
+                numbered: true, colorMap: .gray, limit: limit, width: 450, height: 250))
         }
+        values["limit"] = .decimal(limit, digits: 3)
         values.merge(KernelFigures.comparison(stats[0], stats[1], changeA: changes[0], changeB: changes[1])) { $1 }
         values["best_adaptive"] = .bool(models[0].adaptive)
         values["filters"] = .count(stats[0].count)
@@ -127,7 +139,7 @@ struct FirstLayerFiltersChapter: Chapter {
         values["balance_threshold"] = .string(String(KernelStatistics.balancedBelow))
         values["fit_threshold"] = .string(String(KernelStatistics.orientedAbove))
         let table = TableContent(
-            caption: "The \(stats[0].count) first-layer filters of the two models, in numbers.",
+            caption: "The \(stats[0].count) first-layer filters of each model, trained and at initialisation: mean magnitude, filters of mixed sign, balanced and oriented filters (counts), and how far training moved the layer.",
             header: KernelFigures.header, rows: rows, alignments: KernelFigures.alignments)
         return SectionContent(values: values, figures: figures, tables: ["filters-conv1-stats": table])
     }
@@ -138,6 +150,7 @@ struct SecondLayerFiltersChapter: Chapter {
     static let name = "second-layer-filters"
     /// The input channel whose 32 kernels are shown one per output channel.
     static let inputChannel = 0
+    static let quantile = 0.99
 
     func content(_ c: ChapterContext) throws -> SectionContent {
         let models = try VisualisedModels.both(c)
@@ -146,6 +159,9 @@ struct SecondLayerFiltersChapter: Chapter {
         var figures: [String: FigureContent] = [:]
         var rows: [[String]] = []
         var stats: [KernelStatistics] = [], changes: [Double] = []
+        // One scale for both models; the top 1 % of magnitudes saturate rather than
+        // wash out everything else.
+        let limit = KernelFigures.limit(models.map { $0.convolutions[1].values }, quantile: Self.quantile)
         for (m, prefix) in zip(models, ["best", "other"]) {
             let conv2 = m.convolutions[1]
             let measured = KernelFigures.measure(m, layer: 1, prefix: prefix)
@@ -159,7 +175,6 @@ struct SecondLayerFiltersChapter: Chapter {
                 .object(["channel": .count(i), "norm": .decimal(norms[i], digits: 2), "last": .bool(k == 2)])
             })
             values["\(prefix)_weakest_channel"] = .count(order.last!)
-            values["\(prefix)_weakest_norm"] = .decimal(norms[order.last!], digits: 2)
             values["\(prefix)_norm_spread"] = .decimal(norms[order.first!] / max(norms[order.last!], 1e-12), digits: 1)
             // Rows of the grid: how unequal the output channels' kernel stacks are.
             let outNorms = conv2.outputChannelNorms
@@ -169,25 +184,25 @@ struct SecondLayerFiltersChapter: Chapter {
             })
             values["\(prefix)_out_median"] = .decimal(outNorms.sorted()[outNorms.count / 2], digits: 2)
             let column = (0..<conv2.outChannels).map { conv2.kernel(output: $0, input: channel) }
-            let columnStats = KernelStatistics(column)
-            values["\(prefix)_channel_mean_abs"] = .decimal(columnStats.meanAbsolute, digits: 3)
             values["\(prefix)_channel_rank"] = .count(order.firstIndex(of: channel)! + 1)
             figures["filters-conv2-channel\(channel)-\(m.key)"] = FigureContent("", KernelFigures.grid(
                 column, side: conv2.side, columns: 8,
-                title: "conv2 kernels reading input channel \(channel), \(m.name) (output channel 0–31)",
-                numbered: true, colorMap: .gray, width: 450, height: 250))
+                title: "conv2 kernels on input channel \(channel): \(m.name)",
+                numbered: true, colorMap: .gray, limit: limit, width: 450, height: 250))
             figures["filters-conv2-grid-\(m.key)"] = FigureContent("", KernelFigures.grid(
                 conv2.kernels, side: conv2.side, columns: conv2.inChannels,
                 title: "conv2: all \(Format.count(conv2.outChannels * conv2.inChannels)) kernels of \(m.name)",
-                numbered: false, colorMap: .diverging, width: 450, height: 460))
+                numbered: false, colorMap: .diverging, limit: limit, width: 450, height: 460))
         }
         values.merge(KernelFigures.comparison(stats[0], stats[1], changeA: changes[0], changeB: changes[1])) { $1 }
         values["kernels"] = .count(stats[0].count)
+        values["limit"] = .decimal(limit, digits: 3)
+        values["quantile"] = .string("\(Int((Self.quantile * 100).rounded()))th percentile")
         values["input_channel"] = .count(channel)
         values["channels"] = .count(models[0].convolutions[1].inChannels)
         values["epochs"] = .count(models[0].epochs)
         let table = TableContent(
-            caption: "The \(Format.count(stats[0].count)) second-layer kernels of the two models, in numbers.",
+            caption: "The \(Format.count(stats[0].count)) second-layer kernels of each model, trained and at initialisation, measured as in question 2.1.",
             header: KernelFigures.header, rows: rows, alignments: KernelFigures.alignments)
         return SectionContent(values: values, figures: figures, tables: ["filters-conv2-stats": table])
     }

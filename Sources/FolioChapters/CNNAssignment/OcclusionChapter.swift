@@ -92,19 +92,25 @@ struct OcclusionChapter: Chapter {
         values["single_flips"] = .count(flips.count)
         values["single_positions"] = .count(map.probability.count)
         values["single_flipped"] = .bool(!flips.isEmpty)
+        // With a patch of 0 only hidden ink can change the input, so the drop should follow it.
+        let singleInk = ActivationStatistics.inkMask(test.image(single.index).map { Float($0) / 255 }).map { $0 ? Float(1) : 0 }
+        let singleR = SampleCorrelation.pearson(map.probability.map { Double(single.baseline - $0) },
+                                                Occlusion.coverage(of: singleInk, cols: side, map: map))
+        values["single_r"] = .decimal(singleR ?? .nan, digits: 2)
+        values["single_r_positive"] = .bool((singleR ?? 0) > 0)
         let counts = Dictionary(flips.map { ($0, 1) }, uniquingKeysWith: +)
         values["single_flip_class"] = .string(counts.max { $0.value < $1.value }.map { names[$0.key] } ?? "")
 
         // The sweep: mean and minimum P(true class) per patch size.
         let sweepTable = TableContent(
             caption: "P(true class) per patch size over the \(study.count) images (fill \(Self.fill), stride 1).",
-            header: ["patch", "positions", "mean P", "mean of minima", "lowest P (image)", "misclassified", "r(drop, ink)"],
+            header: ["patch", "mean P", "mean of minima", "lowest P (image)", "misclassified", "r(drop, ink)"],
             rows: summaries.map { (s: PatchSummary) -> [String] in
                 let lowest = Format.decimal(s.minimum, digits: 3) + " (#\(study[s.weakestImage].index))"
                 let r = s.inkCorrelation.map { Format.decimal($0, digits: 2) } ?? "—"
-                return [String(s.patch), Format.count(s.positions), Format.decimal(s.meanProbability, digits: 3),
+                return [String(s.patch), Format.decimal(s.meanProbability, digits: 3),
                         Format.decimal(s.meanMinimum, digits: 3), lowest, Format.percent(s.misclassified, digits: 1), r]
-            }, alignments: [.right, .right, .right, .right, .right, .right, .right])
+            }, alignments: [.right, .right, .right, .right, .right, .right])
         let x = summaries.map { Double($0.patch) }
         figures["occlusion-sweep-chart"] = FigureContent("", Figure(widthPoints: 450, heightPoints: 250, .line(LineChart(
             xLabel: "Patch size (pixels)", yLabel: "P(true class)", series: [
@@ -137,23 +143,29 @@ struct OcclusionChapter: Chapter {
         // Fragility: each image's lowest P(true class) at the reference patch size.
         let ranked = study.sorted { ($0.map(patch: Self.referencePatch)?.probability.min() ?? 1)
                                     < ($1.map(patch: Self.referencePatch)?.probability.min() ?? 1) }
-        values["fragile"] = .list(ranked.prefix(3).enumerated().map { k, s in
+        // At most three, and never the sturdiest image, which is named on its own.
+        let fragileCount = min(3, ranked.count - 1)
+        values["fragile"] = .list(ranked.prefix(fragileCount).enumerated().map { k, s in
             .object(["class": .string(names[s.label]), "index": .count(s.index),
                      "min": .decimal(Double(s.map(patch: Self.referencePatch)!.probability.min()!), digits: 3),
-                     "last": .bool(k == min(3, ranked.count) - 1)])
+                     "last": .bool(k == fragileCount - 1)])
         })
         let sturdiest = ranked.last!
         values["sturdiest_class"] = .string(names[sturdiest.label])
         values["sturdiest_min"] = .decimal(Double(sturdiest.map(patch: Self.referencePatch)!.probability.min()!), digits: 3)
-        let flippedAtReference = study.filter { s in s.map(patch: Self.referencePatch)!.predicted.contains { $0 != s.label } }
+        // Only images classified correctly without occlusion can be flipped by it.
+        let correct = study.filter { $0.basePrediction == $0.label }
+        let flippedAtReference = correct.filter { s in s.map(patch: Self.referencePatch)!.predicted.contains { $0 != s.label } }
+        values["correct_images"] = .count(correct.count)
         values["flipped_at_reference"] = .count(flippedAtReference.count)
         let imageTable = TableContent(
-            caption: "Each occluded image: P(true class) without occlusion, its lowest value with a \(Self.referencePatch) × \(Self.referencePatch) patch, and the smallest patch that changes the prediction somewhere.",
-            header: ["test image", "class", "P unoccluded", "min P, patch \(Self.referencePatch)", "smallest flipping patch"],
+            caption: "Each occluded image: P(true class) without occlusion, its lowest value under a patch of \(Self.referencePatch) × \(Self.referencePatch) pixels, and the smallest patch size that makes it misclassified at some position.",
+            header: ["test image", "class", "P unoccluded", "min P, patch \(Self.referencePatch)", "smallest misclassifying patch"],
             rows: study.map { s in
                 [String(s.index), names[s.label], Format.decimal(Double(s.baseline), digits: 4),
                  Format.decimal(Double(s.map(patch: Self.referencePatch)!.probability.min()!), digits: 3),
-                 s.smallestFlippingPatch.map(String.init) ?? "none up to \(patches.last!)"]
+                 s.basePrediction != s.label ? "wrong unoccluded"
+                     : s.smallestFlippingPatch.map(String.init) ?? "none up to \(patches.last!)"]
             }, alignments: [.right, .left, .right, .right, .right])
         return SectionContent(values: values, figures: figures,
                               tables: ["occlusion-sweep": sweepTable, "occlusion-images": imageTable])
