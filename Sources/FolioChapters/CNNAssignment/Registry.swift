@@ -2,5 +2,9 @@
 let cnnAssignmentChapters: [any Chapter.Type] = [
     SetupChapter.self,
     TrainingCurvesChapter.self,
+    FirstLayerFiltersChapter.self,
+    SecondLayerFiltersChapter.self,
+    ActivationsChapter.self,
+    OcclusionChapter.self,
     DeepCNNChapter.self,
 ]

@@ -1,0 +1,92 @@
+import FolioCharts
+import FolioData
+import FolioDocument
+import FolioNN
+
+/// 2.3: the feature maps of one test image after each convolution and pooling of
+/// the best model, their channel means, and how sparse and ink-bound they are.
+struct ActivationsChapter: Chapter {
+    static let name = "activations"
+    static let layers = ["conv1", "pool1", "conv2", "pool2"]
+
+    func content(_ c: ChapterContext) throws -> SectionContent {
+        let best = try OptimiserRuns.best(c)
+        let test = c.testSet
+        var rng = SeededGenerator(seed: c.seed, stream: "activations.image")
+        let index = rng.below(test.count)
+        let side = test.rows
+        let pixels = test.image(index).map { Float($0) / 255 }
+        let table = best.run.normalization.table
+        let probabilities = best.model.probabilities(test.image(index).map { table[Int($0)] }, count: 1)
+        let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
+        let label = Int(test.labels[index])
+
+        var figures: [String: FigureContent] = [:]
+        var activity: [LayerActivity] = []
+        var means: [(String, Raster)] = []
+        for layer in Self.layers {
+            guard let a = best.model.activation(layer) else { throw ModelError("no activation \(layer)") }
+            let (channels, h) = (a.shape[1], a.shape[2])
+            let stats = ActivationStatistics.describe(layer, maps: a.values, channels: channels, side: h,
+                                                      image: pixels, imageSide: side)
+            activity.append(stats)
+            let cells = (0..<channels).map { j in
+                ImageCell(image: Raster(rows: h, columns: h, values: Array(a.values[(j * h * h)..<((j + 1) * h * h)])),
+                          title: String(j))
+            }
+            figures["activations-\(layer)"] = FigureContent("", Figure(widthPoints: 450, heightPoints: 270,
+                .imageGrid(ImageGrid(title: "After \(layer): \(channels) maps of \(h) × \(h) (channel 0–\(channels - 1))",
+                                     columns: 8, cells: cells, colorMap: .viridis, normalization: .shared,
+                                     colorBarLabel: "Activation"))))
+            means.append(("\(layer), \(h) × \(h)",
+                          Raster(rows: h, columns: h, values: ActivationStatistics.meanMap(a.values, channels: channels, side: h))))
+        }
+        let input = Heatmap(title: "input, \(side) × \(side)", values: Raster(rows: side, columns: side, values: pixels),
+                            colorMap: .gray, range: 0...1, colorBarLabel: "Pixel")
+        let ink = Heatmap(title: "ink (pixel > \(ActivationStatistics.inkThreshold))",
+                          values: Raster(rows: side, columns: side, values: ActivationStatistics.inkMask(pixels).map { $0 ? 1.0 : 0 }),
+                          colorMap: .gray, range: 0...1, showColorBar: false)
+        let meanPanels = means.map { Chart.heatmap(Heatmap(title: $0.0, values: $0.1, colorMap: .viridis,
+                                                           colorBarLabel: "Mean activation")) }
+        figures["activations-means"] = FigureContent("", Figure(widthPoints: 450, heightPoints: 310, columns: 3,
+                                                                panels: [.heatmap(input), meanPanels[0], meanPanels[1],
+                                                                         .heatmap(ink), meanPanels[2], meanPanels[3]]))
+
+        let fields = ActivationStatistics.receptiveFields(best.model.layers)
+        let rows = activity.map { a in
+            [a.name, "\(a.side)×\(a.side)", fields[a.name].map { "\($0)×\($0)" } ?? "—",
+             Format.percent(a.zeroFraction, digits: 1), String(a.silentChannels), Format.percent(a.inkArea, digits: 1),
+             Format.percent(a.inkMass, digits: 1), Format.decimal(a.inkEnrichment, digits: 2),
+             a.imageCorrelation.map { Format.decimal($0, digits: 2) } ?? "—"]
+        }
+        let layerTable = TableContent(
+            caption: "The four readouts (\(activity[0].channels) maps each) for test image \(index): map size, input field of a cell, sparsity, and where the activation lies.",
+            header: ["layer", "size", "field", "zeros", "silent", "ink area", "on ink", "ratio", "r"],
+            rows: rows, alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .right])
+
+        var values: [String: TemplateValue] = [
+            "image_index": .count(index), "image_class": .string(c.classNames[label]),
+            "predicted_class": .string(c.classNames[predicted]), "correct": .bool(predicted == label),
+            "probability": .percent(Double(probabilities[predicted])),
+            "model_name": .string(best.kind.displayName), "epochs": .count(c.profile.epochs(OptimiserRuns.epochs)),
+            "ink_threshold": .string(String(ActivationStatistics.inkThreshold)),
+        ]
+        for a in activity {
+            values["\(a.name)_side"] = .count(a.side)
+            values["\(a.name)_field"] = .count(fields[a.name] ?? 0)
+            values["\(a.name)_zeros"] = .percent(a.zeroFraction, digits: 1)
+            values["\(a.name)_silent"] = .count(a.silentChannels)
+            values["\(a.name)_ink_area"] = .percent(a.inkArea, digits: 1)
+            values["\(a.name)_ink_mass"] = .percent(a.inkMass, digits: 1)
+            values["\(a.name)_enrichment"] = .decimal(a.inkEnrichment, digits: 2)
+            values["\(a.name)_correlation"] = .decimal(a.imageCorrelation ?? .nan, digits: 2)
+        }
+        let (conv1, pool1, conv2, pool2) = (activity[0], activity[1], activity[2], activity[3])
+        values["conv2_sparser"] = .bool(conv2.zeroFraction > conv1.zeroFraction)
+        values["pool_denser"] = .bool(pool1.zeroFraction < conv1.zeroFraction && pool2.zeroFraction < conv2.zeroFraction)
+        values["all_ink_bound"] = .bool(activity.allSatisfy { $0.inkMass > $0.inkArea })
+        values["conv1_more_ink_bound"] = .bool(conv1.inkEnrichment > pool2.inkEnrichment)
+        values["conv1_follows_image"] = .bool((conv1.imageCorrelation ?? 0) > (conv2.imageCorrelation ?? 0))
+        return SectionContent(values: values, figures: figures, tables: ["activations-layers": layerTable])
+    }
+}

@@ -1,0 +1,209 @@
+import FolioCharts
+import FolioDocument
+import FolioExperiments
+import FolioNN
+
+/// A trained network Part 2 looks inside, with the weights it started from.
+struct VisualisedModel {
+    /// Short name for prose and tables: "Adam", "SGD with batch norm".
+    let name: String
+    /// Whether its optimiser scales each weight's step by that weight's gradient history.
+    let adaptive: Bool
+    /// Suffix of figure names: "best", "sgd-bn".
+    let key: String
+    let run: TrainingRun
+    let epochs: Int
+    let model: Model
+    let initial: Model
+
+    var convolutions: [ConvolutionWeights] { ConvolutionWeights.all(of: model) }
+    var initialConvolutions: [ConvolutionWeights] { ConvolutionWeights.all(of: initial) }
+}
+
+enum VisualisedModels {
+    /// 1.1's best model and, for contrast, plain SGD on the batch-norm network, both
+    /// after the 5-epoch protocol.
+    static func both(_ c: ChapterContext) throws -> [VisualisedModel] {
+        let epochs = c.profile.epochs(OptimiserRuns.epochs)
+        let best = try OptimiserRuns.best(c)
+        let bn = try OptimiserRuns.run(c, .sgd, model: .simpleCNNBatchNorm)
+        return [
+            VisualisedModel(name: best.kind.displayName, adaptive: best.kind == .rmsprop || best.kind == .adam, key: "best", run: best.run, epochs: epochs, model: best.model,
+                            initial: try Model(kind: best.run.config.model, seed: best.run.config.seed)),
+            VisualisedModel(name: "SGD with batch norm", adaptive: false, key: "sgd-bn", run: bn, epochs: epochs,
+                            model: try bn.model(atEpoch: epochs),
+                            initial: try Model(kind: bn.config.model, seed: bn.config.seed)),
+        ]
+    }
+}
+
+/// Kernels drawn as a grid of small images with a colour bar, and their statistics
+/// as table rows and prose values.
+enum KernelFigures {
+    /// `limit` fixes the colour scale to ±limit (zero in the middle), the same for both
+    /// models so their figures compare; weights beyond it take the end colours.
+    static func grid(_ kernels: [[Float]], side: Int, columns: Int, title: String, numbered: Bool,
+                     colorMap: ColorMap, limit: Double, width: Double, height: Double) -> Figure {
+        let cells = kernels.enumerated().map { k, w in
+            ImageCell(image: Raster(rows: side, columns: side, values: w.map { max(-limit, min(limit, Double($0))) }),
+                      title: numbered ? String(k) : nil)
+        }
+        return Figure(widthPoints: width, heightPoints: height, .imageGrid(ImageGrid(
+            title: title, columns: columns, cells: cells, colorMap: colorMap, normalization: .fixed(-limit...limit),
+            framed: colorMap == .gray, colorBarLabel: "Weight")))
+    }
+
+    /// The largest |w| of the given weights, or its `quantile` when outliers would
+    /// wash out the rest of the scale.
+    static func limit(_ weights: [[Float]], quantile: Double = 1) -> Double {
+        let magnitudes = weights.flatMap { $0 }.map { abs(Double($0)) }.sorted()
+        guard !magnitudes.isEmpty else { return 1 }
+        let k = min(magnitudes.count - 1, Int((quantile * Double(magnitudes.count - 1)).rounded()))
+        return max(magnitudes[k], 1e-9)
+    }
+
+    /// A table row; `change` is nil for initial weights.
+    static func row(_ name: String, _ weights: String, _ s: KernelStatistics, change: Double?) -> [String] {
+        [name, weights, Format.decimal(s.meanAbsolute, digits: 3), String(s.mixedSign), String(s.balanced),
+         String(s.oriented), change.map { Format.percent($0, digits: 1) } ?? "—"]
+    }
+
+    static let header = ["model", "weights", "mean |w|", "mixed sign", "balanced", "oriented", "moved"]
+    static let alignments: [Alignment] = [.left, .left, .right, .right, .right, .right, .right]
+
+    /// Statistics of a model's layer, trained and initial, as values and two table rows.
+    static func measure(_ m: VisualisedModel, layer: Int, prefix: String)
+        -> (trained: KernelStatistics, change: Double, values: [String: TemplateValue], rows: [[String]]) {
+        let w = m.convolutions[layer], w0 = m.initialConvolutions[layer]
+        let trained = KernelStatistics(w.kernels), initial = KernelStatistics(w0.kernels)
+        let change = KernelStatistics.relativeChange(w.values, from: w0.values)
+        let values: [String: TemplateValue] = [
+            "\(prefix)_name": .string(m.name),
+            "\(prefix)_min": .decimal(trained.minimum, digits: 3), "\(prefix)_max": .decimal(trained.maximum, digits: 3),
+            "\(prefix)_mean_abs": .decimal(trained.meanAbsolute, digits: 3),
+            "\(prefix)_init_mean_abs": .decimal(initial.meanAbsolute, digits: 3),
+            "\(prefix)_mixed": .count(trained.mixedSign),
+            "\(prefix)_balanced": .count(trained.balanced), "\(prefix)_init_balanced": .count(initial.balanced),
+            "\(prefix)_oriented": .count(trained.oriented), "\(prefix)_init_oriented": .count(initial.oriented),
+            "\(prefix)_change": .percent(change, digits: 1),
+            "\(prefix)_balanced_trend": .string(trend(trained.balanced, from: initial.balanced)),
+            "\(prefix)_oriented_trend": .string(trend(trained.oriented, from: initial.oriented)),
+        ]
+        return (trained, change, values,
+                [row(m.name, "trained", trained, change: change), row("", "initial", initial, change: nil)])
+    }
+
+    /// "more", "fewer" or "unchanged": how a count moved in training.
+    static func trend(_ now: Int, from start: Int) -> String {
+        now > start ? "more" : now < start ? "fewer" : "unchanged"
+    }
+
+    /// Values comparing the two models' statistics (first = best model).
+    static func comparison(_ a: KernelStatistics, _ b: KernelStatistics, changeA: Double, changeB: Double)
+        -> [String: TemplateValue] {
+        let ratio = a.meanAbsolute / b.meanAbsolute
+        return [
+            "best_larger": .bool(ratio > 1),
+            "magnitude_ratio": .decimal(ratio >= 1 ? ratio : 1 / ratio, digits: 2),
+            "best_moved_more": .bool(changeA > changeB),
+        ]
+    }
+}
+
+/// 2.1: the 32 first-layer 3 × 3 filters of both models, and what they measure.
+struct FirstLayerFiltersChapter: Chapter {
+    static let name = "first-layer-filters"
+
+    func content(_ c: ChapterContext) throws -> SectionContent {
+        let models = try VisualisedModels.both(c)
+        var values: [String: TemplateValue] = [:]
+        var figures: [String: FigureContent] = [:]
+        var rows: [[String]] = []
+        var stats: [KernelStatistics] = [], changes: [Double] = []
+        let limit = KernelFigures.limit(models.map { $0.convolutions[0].values })
+        for (m, prefix) in zip(models, ["best", "other"]) {
+            let conv1 = m.convolutions[0]
+            let measured = KernelFigures.measure(m, layer: 0, prefix: prefix)
+            stats.append(measured.trained); changes.append(measured.change)
+            values.merge(measured.values) { $1 }
+            rows += measured.rows
+            figures["filters-conv1-\(m.key)"] = FigureContent("", KernelFigures.grid(
+                conv1.kernels, side: conv1.side, columns: 8, title: "conv1 filters: \(m.name), \(m.epochs) epochs",
+                numbered: true, colorMap: .gray, limit: limit, width: 450, height: 250))
+        }
+        values["limit"] = .decimal(limit, digits: 3)
+        values.merge(KernelFigures.comparison(stats[0], stats[1], changeA: changes[0], changeB: changes[1])) { $1 }
+        values["best_adaptive"] = .bool(models[0].adaptive)
+        values["filters"] = .count(stats[0].count)
+        values["epochs"] = .count(models[0].epochs)
+        values["balance_threshold"] = .string(String(KernelStatistics.balancedBelow))
+        values["fit_threshold"] = .string(String(KernelStatistics.orientedAbove))
+        let table = TableContent(
+            caption: "The \(stats[0].count) first-layer filters of each model, trained and at initialisation: mean magnitude, filters of mixed sign, balanced and oriented filters (counts), and how far training moved the layer.",
+            header: KernelFigures.header, rows: rows, alignments: KernelFigures.alignments)
+        return SectionContent(values: values, figures: figures, tables: ["filters-conv1-stats": table])
+    }
+}
+
+/// 2.2: the second layer's kernels: those reading input channel 0, and all 1,024.
+struct SecondLayerFiltersChapter: Chapter {
+    static let name = "second-layer-filters"
+    /// The input channel whose 32 kernels are shown one per output channel.
+    static let inputChannel = 0
+    static let quantile = 0.99
+
+    func content(_ c: ChapterContext) throws -> SectionContent {
+        let models = try VisualisedModels.both(c)
+        let channel = Self.inputChannel
+        var values: [String: TemplateValue] = [:]
+        var figures: [String: FigureContent] = [:]
+        var rows: [[String]] = []
+        var stats: [KernelStatistics] = [], changes: [Double] = []
+        // One scale for both models; the top 1 % of magnitudes saturate rather than
+        // wash out everything else.
+        let limit = KernelFigures.limit(models.map { $0.convolutions[1].values }, quantile: Self.quantile)
+        for (m, prefix) in zip(models, ["best", "other"]) {
+            let conv2 = m.convolutions[1]
+            let measured = KernelFigures.measure(m, layer: 1, prefix: prefix)
+            stats.append(measured.trained); changes.append(measured.change)
+            values.merge(measured.values) { $1 }
+            rows += measured.rows
+            // Which first-layer channels the second layer listens to most.
+            let norms = conv2.inputChannelNorms
+            let order = norms.indices.sorted { norms[$0] > norms[$1] }
+            values["\(prefix)_strongest"] = .list(order.prefix(3).enumerated().map { k, i in
+                .object(["channel": .count(i), "norm": .decimal(norms[i], digits: 2), "last": .bool(k == 2)])
+            })
+            values["\(prefix)_weakest_channel"] = .count(order.last!)
+            values["\(prefix)_norm_spread"] = .decimal(norms[order.first!] / max(norms[order.last!], 1e-12), digits: 1)
+            // Rows of the grid: how unequal the output channels' kernel stacks are.
+            let outNorms = conv2.outputChannelNorms
+            let outOrder = outNorms.indices.sorted { outNorms[$0] > outNorms[$1] }
+            values["\(prefix)_strongest_out"] = .list(outOrder.prefix(3).enumerated().map { k, o in
+                .object(["channel": .count(o), "norm": .decimal(outNorms[o], digits: 2), "last": .bool(k == 2)])
+            })
+            values["\(prefix)_out_median"] = .decimal(outNorms.sorted()[outNorms.count / 2], digits: 2)
+            let column = (0..<conv2.outChannels).map { conv2.kernel(output: $0, input: channel) }
+            values["\(prefix)_channel_rank"] = .count(order.firstIndex(of: channel)! + 1)
+            figures["filters-conv2-channel\(channel)-\(m.key)"] = FigureContent("", KernelFigures.grid(
+                column, side: conv2.side, columns: 8,
+                title: "conv2 kernels on input channel \(channel): \(m.name)",
+                numbered: true, colorMap: .gray, limit: limit, width: 450, height: 250))
+            figures["filters-conv2-grid-\(m.key)"] = FigureContent("", KernelFigures.grid(
+                conv2.kernels, side: conv2.side, columns: conv2.inChannels,
+                title: "conv2: all \(Format.count(conv2.outChannels * conv2.inChannels)) kernels of \(m.name)",
+                numbered: false, colorMap: .diverging, limit: limit, width: 450, height: 460))
+        }
+        values.merge(KernelFigures.comparison(stats[0], stats[1], changeA: changes[0], changeB: changes[1])) { $1 }
+        values["kernels"] = .count(stats[0].count)
+        values["limit"] = .decimal(limit, digits: 3)
+        values["quantile"] = .string("\(Int((Self.quantile * 100).rounded()))th percentile")
+        values["input_channel"] = .count(channel)
+        values["channels"] = .count(models[0].convolutions[1].inChannels)
+        values["epochs"] = .count(models[0].epochs)
+        let table = TableContent(
+            caption: "The \(Format.count(stats[0].count)) second-layer kernels of each model, trained and at initialisation, measured as in question 2.1.",
+            header: KernelFigures.header, rows: rows, alignments: KernelFigures.alignments)
+        return SectionContent(values: values, figures: figures, tables: ["filters-conv2-stats": table])
+    }
+}

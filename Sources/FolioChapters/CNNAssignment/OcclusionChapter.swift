@@ -1,0 +1,215 @@
+import FolioCharts
+import FolioData
+import FolioDocument
+import FolioExperiments
+import FolioNN
+
+/// 2.4: occlusion maps of the best model: five patch sizes on one test image per
+/// class, test image 61 with the second notebook's settings, and a sweep of patch sizes.
+struct OcclusionChapter: Chapter {
+    static let name = "occlusion"
+    static let figurePatches = [1, 3, 5, 7, 14]
+    static let fill: Float = 0.5
+    /// The second notebook's single view: test image 61, an 8 × 8 patch of zeros.
+    static let singleImage = 61, singlePatch = 8, singleFill: Float = 0
+    /// The sweep size whose per-image minima rank the classes by fragility.
+    static let referencePatch = 8
+
+    /// The quick profile sweeps every fourth size over three images: its share of the
+    /// build stays at a few seconds while every figure and table is still drawn.
+    static func sweepPatches(_ profile: Profile) -> [Int] {
+        profile == .full ? Array(2...16) : Array(stride(from: 4, through: 16, by: 4))
+    }
+    static func imageCount(_ profile: Profile) -> Int { profile == .full ? 10 : 3 }
+
+    func content(_ c: ChapterContext) throws -> SectionContent {
+        let best = try OptimiserRuns.best(c)
+        let test = c.testSet, names = c.classNames, side = test.cols
+        let sweep = Self.sweepPatches(c.profile)
+        let patches = Array(Set(Self.figurePatches + sweep)).sorted()
+        let images = OcclusionStudy.imagesPerClass(c, count: Self.imageCount(c.profile))
+        let study = try OcclusionStudy.run(c, run: best.run, model: best.model, images: images,
+                                           patches: patches, fill: Self.fill)
+        let singleIndex = min(Self.singleImage, test.count - 1)
+        let single = try OcclusionStudy.run(c, run: best.run, model: best.model, images: [singleIndex],
+                                            patches: [Self.singlePatch], fill: Self.singleFill)[0]
+        let pixels = study.map { s in test.image(s.index).map { Float($0) / 255 } }
+        let ink = pixels.map { ActivationStatistics.inkMask($0).map { $0 ? Float(1) : 0 } }
+        let summaries = sweep.compactMap { PatchSummary(patch: $0, study: study, ink: ink, cols: side) }
+
+        var values: [String: TemplateValue] = [
+            "model_name": .string(best.kind.displayName), "epochs": .count(c.profile.epochs(OptimiserRuns.epochs)),
+            "images": .count(study.count), "all_classes": .bool(study.count == names.count),
+            "classes": .count(names.count), "fill": .string(String(Self.fill)),
+            "figure_patches": .string(Self.figurePatches.map(String.init).joined(separator: ", ")),
+            "sweep_first": .count(sweep.first!), "sweep_last": .count(sweep.last!),
+            "sweep_step": .count(sweep.count > 1 ? sweep[1] - sweep[0] : 1), "sweep_sizes": .count(sweep.count),
+            "ink_threshold": .string(String(ActivationStatistics.inkThreshold)),
+            "side": .count(side), "side_plus_one": .count(side + 1),
+            "reference_patch": .count(Self.referencePatch), "batch": .count(Occlusion.batchSize),
+            "image_list": .string(study.map { "\($0.index) (\(names[$0.label]))" }.joined(separator: ", ")),
+            "all_correct": .bool(study.allSatisfy { $0.basePrediction == $0.label }),
+            "lowest_baseline": .percent(Double(study.map(\.baseline).min() ?? .nan)),
+        ]
+        var figures: [String: FigureContent] = [:]
+
+        // Each image takes two lines: the image with the maps of the three smallest
+        // patches, then the image under its most damaging mid-sized patch with the maps
+        // of the two largest. Three heatmaps a line keep them large enough to read.
+        let parts = Self.chunks(study.count, into: Self.mapFigures.count)
+        for (name, range) in zip(Self.mapFigures, parts) {
+            let rows = study[range].flatMap { s in Self.rows(s, test: test, names: names) }
+            figures[name] = FigureContent("", Figure(widthPoints: 450, heightPoints: 12 + 84 * Double(max(rows.count, 1)),
+                .imageHeatmapRows(ImageHeatmapRows(rows: rows, heatmapColorMap: .viridis, colorBarLabel: "P(true class)"))))
+        }
+        values["worst_patch"] = .count(Self.worstPatch)
+
+        // Test image 61: the image and its map with labelled axes and the range in the title.
+        let map = single.maps[0]
+        let ticks = { (n: Int) in (0..<n).map { $0 % 5 == 0 ? String($0) : "" } }
+        let image = Heatmap(title: "Test image \(single.index) (\(names[single.label]))", xLabel: "column", yLabel: "row",
+                            values: Images.raster(test, single.index), colorMap: .gray, range: 0...1,
+                            xTickLabels: ticks(side), yTickLabels: ticks(test.rows), colorBarLabel: "Pixel value")
+        let heat = Heatmap(title: "P(\(names[single.label])), \(map.patch) × \(map.patch) patch of \(Self.format(map.fill))",
+                           xLabel: "patch left column", yLabel: "patch top row", values: Self.raster(map),
+                           colorMap: .viridis, xTickLabels: ticks(map.columns), yTickLabels: ticks(map.rows),
+                           colorBarLabel: "P(true class)", showsRangeInTitle: true)
+        figures["occlusion-single"] = FigureContent("", Figure(widthPoints: 450, heightPoints: 250, columns: 2,
+                                                               panels: [.heatmap(image), .heatmap(heat)]))
+        let lowest = map.probability.indices.min { map.probability[$0] < map.probability[$1] }!
+        let corner = map.corner(lowest)
+        values["single_index"] = .count(single.index)
+        values["single_class"] = .string(names[single.label])
+        values["single_patch"] = .count(map.patch)
+        values["single_fill"] = .string(Self.format(map.fill))
+        values["single_baseline"] = .percent(Double(single.baseline))
+        values["single_min"] = .decimal(Double(map.probability[lowest]), digits: 4)
+        values["single_max"] = .decimal(Double(map.probability.max()!), digits: 4)
+        values["single_min_row"] = .count(corner.row)
+        values["single_min_column"] = .count(corner.column)
+        values["single_map_side"] = .count(map.rows)
+        let flips = map.predicted.filter { $0 != single.label }
+        values["single_flips"] = .count(flips.count)
+        values["single_positions"] = .count(map.probability.count)
+        values["single_flipped"] = .bool(!flips.isEmpty)
+        // With a patch of 0 only hidden ink can change the input, so the drop should follow it.
+        let singleInk = ActivationStatistics.inkMask(test.image(single.index).map { Float($0) / 255 }).map { $0 ? Float(1) : 0 }
+        let singleR = SampleCorrelation.pearson(map.probability.map { Double(single.baseline - $0) },
+                                                Occlusion.coverage(of: singleInk, cols: side, map: map))
+        values["single_r"] = .decimal(singleR ?? .nan, digits: 2)
+        values["single_r_positive"] = .bool((singleR ?? 0) > 0)
+        let counts = Dictionary(flips.map { ($0, 1) }, uniquingKeysWith: +)
+        values["single_flip_class"] = .string(counts.max { $0.value < $1.value }.map { names[$0.key] } ?? "")
+
+        // The sweep: mean and minimum P(true class) per patch size.
+        let sweepTable = TableContent(
+            caption: "P(true class) per patch size over the \(study.count) images (fill \(Self.fill), stride 1).",
+            header: ["patch", "mean P", "mean of minima", "lowest P (image)", "misclassified", "r(drop, ink)"],
+            rows: summaries.map { (s: PatchSummary) -> [String] in
+                let lowest = Format.decimal(s.minimum, digits: 3) + " (#\(study[s.weakestImage].index))"
+                let r = s.inkCorrelation.map { Format.decimal($0, digits: 2) } ?? "—"
+                return [String(s.patch), Format.decimal(s.meanProbability, digits: 3),
+                        Format.decimal(s.meanMinimum, digits: 3), lowest, Format.percent(s.misclassified, digits: 1), r]
+            }, alignments: [.right, .right, .right, .right, .right, .right])
+        let x = summaries.map { Double($0.patch) }
+        figures["occlusion-sweep-chart"] = FigureContent("", Figure(widthPoints: 450, heightPoints: 250, .line(LineChart(
+            xLabel: "Patch size (pixels)", yLabel: "P(true class)", series: [
+                Series(name: "mean over positions", x: x, y: summaries.map(\.meanProbability), style: .lineWithMarkers),
+                Series(name: "mean of per-image minima", x: x, y: summaries.map(\.meanMinimum), style: .lineWithMarkers, marker: .square),
+                Series(name: "lowest over all images", x: x, y: summaries.map(\.minimum), style: .lineWithMarkers, marker: .triangle),
+            ], yRange: 0...1.02, legend: .best))))
+
+        let means = summaries.map(\.meanProbability)
+        values["monotonic"] = .bool(zip(means, means.dropFirst()).allSatisfy { $0 > $1 })
+        let drops = summaries.map { 1 - $0.meanProbability }
+        values["spearman"] = .decimal(SampleCorrelation.spearman(x, drops) ?? .nan, digits: 2)
+        values["first_mean"] = .decimal(summaries.first!.meanProbability, digits: 3)
+        values["last_mean"] = .decimal(summaries.last!.meanProbability, digits: 3)
+        values["first_min"] = .decimal(summaries.first!.minimum, digits: 3)
+        values["last_min"] = .decimal(summaries.last!.minimum, digits: 3)
+        values["first_misclassified"] = .percent(summaries.first!.misclassified, digits: 1)
+        values["last_misclassified"] = .percent(summaries.last!.misclassified, digits: 1)
+        let correlations = summaries.compactMap(\.inkCorrelation)
+        values["r_min"] = .decimal(correlations.min() ?? .nan, digits: 2)
+        values["r_max"] = .decimal(correlations.max() ?? .nan, digits: 2)
+        values["r_all_positive"] = .bool(!correlations.isEmpty && correlations.allSatisfy { $0 > 0 })
+        let reference = summaries.first { $0.patch == Self.referencePatch }!
+        values["r_reference"] = .decimal(reference.inkCorrelation ?? .nan, digits: 2)
+        values["background_mean"] = .decimal(reference.backgroundMean ?? .nan, digits: 3)
+        values["ink_mean"] = .decimal(reference.inkMean ?? .nan, digits: 3)
+        values["has_background"] = .bool(reference.backgroundMean != nil && reference.inkMean != nil)
+        values["background_higher"] = .bool((reference.backgroundMean ?? 0) > (reference.inkMean ?? 1))
+
+        // Fragility: each image's lowest P(true class) at the reference patch size.
+        let ranked = study.sorted { ($0.map(patch: Self.referencePatch)?.probability.min() ?? 1)
+                                    < ($1.map(patch: Self.referencePatch)?.probability.min() ?? 1) }
+        // At most three, and never the sturdiest image, which is named on its own.
+        let fragileCount = min(3, ranked.count - 1)
+        values["fragile"] = .list(ranked.prefix(fragileCount).enumerated().map { k, s in
+            .object(["class": .string(names[s.label]), "index": .count(s.index),
+                     "min": .decimal(Double(s.map(patch: Self.referencePatch)!.probability.min()!), digits: 3),
+                     "last": .bool(k == fragileCount - 1)])
+        })
+        let sturdiest = ranked.last!
+        values["sturdiest_class"] = .string(names[sturdiest.label])
+        values["sturdiest_min"] = .decimal(Double(sturdiest.map(patch: Self.referencePatch)!.probability.min()!), digits: 3)
+        // Only images classified correctly without occlusion can be flipped by it.
+        let correct = study.filter { $0.basePrediction == $0.label }
+        let flippedAtReference = correct.filter { s in s.map(patch: Self.referencePatch)!.predicted.contains { $0 != s.label } }
+        values["correct_images"] = .count(correct.count)
+        values["flipped_at_reference"] = .count(flippedAtReference.count)
+        let imageTable = TableContent(
+            caption: "Each occluded image: P(true class) without occlusion, its lowest value under a patch of \(Self.referencePatch) × \(Self.referencePatch) pixels, and the smallest patch size that makes it misclassified at some position.",
+            header: ["test image", "class", "P unoccluded", "min P, patch \(Self.referencePatch)", "smallest misclassifying patch"],
+            rows: study.map { s in
+                [String(s.index), names[s.label], Format.decimal(Double(s.baseline), digits: 4),
+                 Format.decimal(Double(s.map(patch: Self.referencePatch)!.probability.min()!), digits: 3),
+                 s.basePrediction != s.label ? "wrong unoccluded"
+                     : s.smallestFlippingPatch.map(String.init) ?? "none up to \(patches.last!)"]
+            }, alignments: [.right, .left, .right, .right, .right])
+        return SectionContent(values: values, figures: figures,
+                              tables: ["occlusion-sweep": sweepTable, "occlusion-images": imageTable])
+    }
+
+    static let mapFigures = ["occlusion-maps-a", "occlusion-maps-b", "occlusion-maps-c"]
+    /// The patch size whose most damaging position is shown on each image's second line.
+    static let worstPatch = 7
+
+    /// `count` items split into `parts` consecutive ranges, the larger ones first.
+    static func chunks(_ count: Int, into parts: Int) -> [Range<Int>] {
+        var start = 0
+        return (0..<parts).map { k in
+            let size = count / parts + (k < count % parts ? 1 : 0)
+            defer { start += size }
+            return start..<(start + size)
+        }
+    }
+
+    /// The two figure lines of one occluded image.
+    static func rows(_ s: OccludedImage, test: ImageSet, names: [String]) -> [ImageHeatmapRow] {
+        func heatmaps(_ patches: ArraySlice<Int>) -> [TitledHeatmap] {
+            patches.compactMap { p in s.map(patch: p).map { TitledHeatmap(values: raster($0), title: "patch \(p) × \(p)") } }
+        }
+        let image = Images.raster(test, s.index)
+        var occluded = image
+        var title = "no \(worstPatch)×\(worstPatch) map"
+        if let map = s.map(patch: worstPatch) {
+            let k = map.probability.indices.min { map.probability[$0] < map.probability[$1] }!
+            let (top, left) = map.corner(k)
+            for y in top..<(top + map.patch) {
+                for x in left..<(left + map.patch) { occluded.values[y * occluded.columns + x] = Double(map.fill) }
+            }
+            title = "worst \(worstPatch)×\(worstPatch), P \(Format.decimal(Double(map.probability[k]), digits: 2))"
+        }
+        let half = (figurePatches.count + 1) / 2
+        return [ImageHeatmapRow(image: image, imageTitle: "#\(s.index) (\(names[s.label]))", heatmaps: heatmaps(figurePatches.prefix(half))),
+                ImageHeatmapRow(image: occluded, imageTitle: title, heatmaps: heatmaps(figurePatches.dropFirst(half)))]
+    }
+
+    static func raster(_ map: OcclusionMap) -> Raster {
+        Raster(rows: map.rows, columns: map.columns, values: map.probability)
+    }
+
+    /// 0 → "0", 0.5 → "0.5".
+    static func format(_ v: Float) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+}
