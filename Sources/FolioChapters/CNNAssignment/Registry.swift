@@ -2,4 +2,6 @@
 let cnnAssignmentChapters: [any Chapter.Type] = [
     SetupChapter.self,
     TrainingCurvesChapter.self,
+    AdversarialNoiseChapter.self,
+    AdversarialTargetedChapter.self,
 ]
