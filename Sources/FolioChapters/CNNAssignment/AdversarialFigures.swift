@@ -71,7 +71,7 @@ enum NoiseFigures {
 
     /// Correlation of every generated image with every class's mean training image.
     static func resemblance(_ correlations: [[Double]], names: [String]) -> Figure {
-        Figure(widthPoints: 340, heightPoints: 290, .heatmap(Heatmap(
+        Figure(widthPoints: 440, heightPoints: 360, .heatmap(Heatmap(
             xLabel: "Mean training image of class", yLabel: "Image grown for class",
             values: Raster(correlations), colorMap: .diverging, range: -1...1,
             xTickLabels: names, yTickLabels: names, annotation: .decimals(2), colorBarLabel: "Correlation")))

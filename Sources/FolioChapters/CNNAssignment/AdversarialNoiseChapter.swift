@@ -98,11 +98,33 @@ struct AdversarialNoiseChapter: Chapter {
         for (key, run) in [("raw", raw), ("adam", adam)] {
             values["\(key)_rising"] = .count(run.gains.filter { $0 > 0 }.count)
             values["\(key)_all_rising"] = .bool(run.gains.allSatisfy { $0 > 0 })
-            values["\(key)_gain_min"] = .decimal(run.gains.min()!, digits: 3)
-            values["\(key)_gain_max"] = .decimal(run.gains.max()!, digits: 3)
+            values["\(key)_gain_min"] = .decimal(run.gains.min()!, digits: key == "raw" ? 5 : 2)
+            values["\(key)_gain_max"] = .decimal(run.gains.max()!, digits: key == "raw" ? 5 : 2)
             values["\(key)_rising_steps"] = .percent(run.risingFraction.reduce(0, +) / Double(names.count), digits: 1)
             values["\(key)_own_best"] = .count(run.ownMeanIsClosest)
         }
+        values["raw_negligible"] = .bool(255 * raw.maxChange < 1)
+        // How the logit climbs under Adam: share of the total gain reached after the
+        // first fifth of the steps, and the gain over the last tenth.
+        let curve = result.adam.targetLogits, steps = result.adam.steps
+        let fifth = steps / 5, lastTenth = steps - steps / 10
+        let earlyShare = names.indices.map { i in
+            Double(curve[fifth][i] - curve[0][i]) / max(Double(curve[steps][i] - curve[0][i]), 1e-12)
+        }
+        values["adam_fifth_steps"] = .count(fifth)
+        values["adam_early_share"] = .percent(earlyShare.reduce(0, +) / Double(names.count), digits: 0)
+        values["adam_fast_start"] = .bool(earlyShare.allSatisfy { $0 > 0.5 })
+        let lateGain = names.indices.map { Double(curve[steps][$0] - curve[lastTenth][$0]) }
+        values["adam_late_steps"] = .count(steps - lastTenth)
+        values["adam_late_gain"] = .decimal(lateGain.reduce(0, +) / Double(names.count), digits: 3)
+        values["adam_still_rising"] = .bool(lateGain.allSatisfy { $0 > 0 })
+        // Real test images as the yardstick for "looks like its class".
+        let reference = Self.realImageResemblance(c.testSet, means: means)
+        values["real_own_corr"] = .decimal(reference.ownCorrelation, digits: 3)
+        values["real_own_closest"] = .percent(reference.ownClosest, digits: 1)
+        values["adam_own_closest"] = .percent(Double(adam.ownMeanIsClosest) / Double(names.count), digits: 0)
+        values["weaker_than_real"] = .bool(adam.ownCorrelation.reduce(0, +) / Double(names.count) < reference.ownCorrelation)
+        values["test_images"] = .count(c.testSet.count)
         values["adam_own_corr"] = .decimal(adam.ownCorrelation.reduce(0, +) / Double(names.count), digits: 3)
         values["adam_best_corr"] = .decimal(adam.bestCorrelation.reduce(0, +) / Double(names.count), digits: 3)
         values["raw_own_corr"] = .decimal(raw.ownCorrelation.reduce(0, +) / Double(names.count), digits: 3)
@@ -116,30 +138,45 @@ struct AdversarialNoiseChapter: Chapter {
             "adversarial-logits": FigureContent("", NoiseFigures.logits(raw: result.raw, adam: result.adam, names: names)),
             "adversarial-resemblance": FigureContent("", NoiseFigures.resemblance(adam.correlations, names: names)),
         ]
+        func cell(_ at: NoiseRunSummary.AtStep, _ k: Int) -> String {
+            "\(names[at.predicted[k]]) · \(Format.decimal(at.targetProbability[k]))"
+        }
         let confidence = TableContent(
-            caption: "Predicted class and its probability for each target class: protocol (a) after "
+            caption: "Predicted class · probability of the target class, for each target: protocol (a) after "
                 + "\(config.rawIterations) iterations, protocol (b) after \(config.adamCheckpoint) and \(config.adamSteps) Adam steps.",
-            header: ["target", "(a) predicted", "(a) P(target)", "(b) \(config.adamCheckpoint) steps", "(b) P(target)",
-                     "(b) \(config.adamSteps) steps", "(b) P(target)"],
-            rows: names.indices.map { k in
-                [names[k], names[rawEnd.predicted[k]], Format.decimal(rawEnd.targetProbability[k]),
-                 names[early.predicted[k]], Format.decimal(early.targetProbability[k]),
-                 names[adamEnd.predicted[k]], Format.decimal(adamEnd.targetProbability[k])]
-            },
-            alignments: [.left, .left, .right, .left, .right, .left, .right])
+            header: ["target", "(a) \(config.rawIterations) iterations", "(b) \(config.adamCheckpoint) steps",
+                     "(b) \(config.adamSteps) steps"],
+            rows: names.indices.map { k in [names[k], cell(rawEnd, k), cell(early, k), cell(adamEnd, k)] },
+            alignments: [.left, .right, .right, .right])
         let cost = TableContent(
-            caption: "The target logit at the start and at the end of each run, and the share of steps that raised it.",
-            header: ["target", "(a) start", "(a) end", "(a) rising steps", "(b) start", "(b) end", "(b) rising steps",
-                     "(b) closest class mean"],
+            caption: "The target logit: its value at the start, its gain by the end, and the share of steps that raised "
+                + "it (\"up\"), for protocol (a) and protocol (b).",
+            header: ["target", "(a) start", "(a) gain", "(a) up", "(b) start", "(b) end", "(b) up"],
             rows: names.indices.map { k in
-                [names[k], Format.decimal(raw.startLogits[k], digits: 3), Format.decimal(raw.endLogits[k], digits: 3),
+                [names[k], Format.decimal(raw.startLogits[k], digits: 3), Format.decimal(raw.gains[k], digits: 5),
                  Format.percent(raw.risingFraction[k], digits: 0),
                  Format.decimal(adam.startLogits[k], digits: 2), Format.decimal(adam.endLogits[k], digits: 2),
-                 Format.percent(adam.risingFraction[k], digits: 0), names[adam.closestMean[k]]]
+                 Format.percent(adam.risingFraction[k], digits: 0)]
             },
-            alignments: [.left, .right, .right, .right, .right, .right, .right, .left])
+            alignments: [.left, .right, .right, .right, .right, .right, .right])
         return SectionContent(values: values, figures: figures,
                               tables: ["adversarial-confidence": confidence, "adversarial-cost": cost])
+    }
+}
+
+extension AdversarialNoiseChapter {
+    /// For real images: the mean correlation with their own class's mean image, and
+    /// how often that mean is the closest of all.
+    static func realImageResemblance(_ set: ImageSet, means: [[Float]]) -> (ownCorrelation: Double, ownClosest: Double) {
+        var own = 0.0, closest = 0
+        for i in 0..<set.count {
+            let image = AttackedModel.unitPixels(set, i)[...]
+            let r = means.map { Adversarial.correlation(image, $0[...]) }
+            let label = Int(set.labels[i])
+            own += r[label]
+            if r.indices.max(by: { r[$0] < r[$1] }) == label { closest += 1 }
+        }
+        return (own / Double(max(set.count, 1)), Double(closest) / Double(max(set.count, 1)))
     }
 }
 

@@ -14,6 +14,7 @@ struct AdversarialTargetedChapter: Chapter {
     enum Start: String, Codable, CaseIterable {
         case image, noise
         var label: String { self == .image ? "from the real image" : "from noise" }
+        var shortLabel: String { self == .image ? "real image" : "noise" }
     }
 
     /// One case's settings. β is on the [0, 1] pixel scale: MSE on the 0–255 scale is
@@ -152,6 +153,17 @@ struct AdversarialTargetedChapter: Chapter {
                 title: "\(start.prefix(1).uppercased() + start.dropFirst()), \(trace.steps) steps"))
         }
         values["noise_closer"] = .bool(summaries[1].mean(\.mse) < summaries[0].mean(\.mse))
+        // The β sweep: per case, runs ordered by β.
+        let sweeps = config.cases.indices.map { k in
+            ([(beta: config.cases[k].beta, hits: summaries[k].hits, l2: summaries[k].mean(\.l2))]
+                + results[k].sweep.map { (beta: $0.beta, hits: $0.hits, l2: $0.meanL2) }).sorted { $0.beta < $1.beta }
+        }
+        let closer = sweeps.allSatisfy { runs in zip(runs, runs.dropFirst()).allSatisfy { $1.l2 <= $0.l2 } }
+        let costs = sweeps.allSatisfy { $0.last!.hits <= $0.first!.hits } && sweeps.contains { $0.last!.hits < $0.first!.hits }
+        values["beta_closer"] = .bool(closer)
+        values["beta_costs_success"] = .bool(costs)
+        values["beta_tradeoff"] = .bool(closer && costs)
+        values["beta_values"] = .count(sweeps.map(\.count).reduce(0, +))
         figures["targeted-success"] = FigureContent("", TargetedFigures.successCurves(
             results.map(\.trace), labels: config.cases.map(\.start.label)))
         return SectionContent(values: values, figures: figures, tables: [
@@ -225,15 +237,15 @@ enum TargetedTables {
         var rows: [(start: String, beta: Float, steps: Int, hits: Int, l2: Double, mse: Double)] = []
         for (k, c) in config.cases.enumerated() {
             let s = summaries[k]
-            var runs = [(c.start.label, c.beta, results[k].trace.steps, s.hits, s.mean(\.l2), s.mean(\.mse))]
-            runs += results[k].sweep.map { (c.start.label, $0.beta, $0.steps, $0.hits, $0.meanL2, $0.meanMSE) }
+            var runs = [(c.start.shortLabel, c.beta, results[k].trace.steps, s.hits, s.mean(\.l2), s.mean(\.mse))]
+            runs += results[k].sweep.map { (c.start.shortLabel, $0.beta, $0.steps, $0.hits, $0.meanL2, $0.meanMSE) }
             rows += runs.sorted { $0.1 < $1.1 }
         }
         let n = summaries[0].pairs.count
         return TableContent(
-            caption: "The weight β of the distance term: success rate and mean distance to the source image, "
-                + "each case run for the same number of steps at every β.",
-            header: ["start", "β (pixels in [0, 1])", "β (0–255 scale)", "steps", "success rate", "mean L2", "mean MSE"],
+            caption: "The weight β of the distance term (on pixels in [0, 1], and the same weight on the 0–255 scale): "
+                + "success rate and mean distance to the source image; each start runs for the same number of steps at every β.",
+            header: ["start", "β", "β on 0–255", "steps", "success", "mean L2", "mean MSE"],
             rows: rows.map { r in
                 [r.start, beta(r.beta).unit, beta(r.beta).scale255, String(r.steps),
                  Format.percent(Double(r.hits) / Double(n), digits: 1), Format.decimal(r.l2, digits: 2), Format.decimal(r.mse, digits: 4)]
