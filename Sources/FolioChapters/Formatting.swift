@@ -16,6 +16,38 @@ enum Format {
 
     static func decimal(_ x: Double, digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
 
+    /// 7.69e-7 → ("7.69", "-7"): mantissa and exponent, for templates to typeset
+    /// as $m \times 10^{e}$ (values are escaped inside math, so TeX cannot be a value).
+    static func scientific(_ x: Double, digits: Int = 2) -> (mantissa: String, exponent: String) {
+        guard x != 0, x.isFinite else { return (decimal(x, digits: digits), "0") }
+        var exponent = Int((log10(abs(x))).rounded(.down))
+        let scale = pow(10, Double(digits))
+        var mantissa = (x / pow(10, Double(exponent)) * scale).rounded() / scale
+        if abs(mantissa) >= 10 { mantissa /= 10; exponent += 1 }  // 9.999… rounded up to 10
+        return (String(format: "%.\(digits)f", mantissa), String(exponent))
+    }
+
+    /// A number of any size for prose and tables, with up to `significant` digits:
+    /// 65.025 → "65.03", 0.001 → "0.001", 1e-5 → "1 × 10⁻⁵", 1.538e-10 → "1.54 × 10⁻¹⁰".
+    static func number(_ x: Double, significant: Int = 3) -> String {
+        guard x != 0, x.isFinite else { return x == 0 ? "0" : String(x) }
+        func trimmed(_ s: String) -> String {
+            guard s.contains(".") else { return s }
+            var t = s
+            while t.hasSuffix("0") { t.removeLast() }
+            if t.hasSuffix(".") { t.removeLast() }
+            return t
+        }
+        let magnitude = Int((log10(abs(x))).rounded(.down))
+        if magnitude >= -3 && magnitude < 4 {
+            return trimmed(String(format: "%.\(max(significant - 1 - magnitude, 0))f", x))
+        }
+        let s = scientific(x, digits: significant - 1)
+        let superscripts: [Character: Character] = ["-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴",
+                                                    "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹"]
+        return trimmed(s.mantissa) + " × 10" + String(s.exponent.map { superscripts[$0]! })
+    }
+
     static func seconds(_ s: Double) -> String { String(format: s < 10 ? "%.2f" : "%.1f", s) }
 
     /// 799078 → "799,078".

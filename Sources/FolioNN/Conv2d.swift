@@ -38,6 +38,9 @@ public final class Conv2d: Layer {
     var biasPartials: [FloatStorage] = []
     private var input: UnsafeMutablePointer<Float>?
     private var colsHoldWholeBatch = false
+    /// Off while only the input gradient is wanted (optimising pixels): backward
+    /// then skips dW and db, leaving the previous gradients in place.
+    var computesParameterGradients = true
     private var partRows = 0
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1,
@@ -210,32 +213,38 @@ public final class Conv2d: Layer {
         let cout = outChannels, pixels = oh * ow, p = patch
         let parts = partCount(n)
         let dx: UnsafeMutablePointer<Float>? = needInputGradient ? inputGrad.pointer : nil
+        let parameterGradients = computesParameterGradients
         if usesDirectPath {
             Engine.run(parts: parts) { part in
-                backwardDirect(x, dy, images: Engine.range(part, of: parts, count: n), part: part, dx: dx)
+                backwardDirect(x, dy, images: Engine.range(part, of: parts, count: n), part: part, dx: dx,
+                               parameterGradients: parameterGradients)
             }
         } else {
             let wgt = weight.value.pointer
             Engine.run(parts: parts) { part in
                 let r = Engine.range(part, of: parts, count: n)
                 let db = biasPartials[part].pointer, dw = weightPartials[part].pointer
-                // Bias gradient: column sums of dY.
-                db.update(repeating: 0, count: cout)
-                for row in (r.lowerBound * pixels)..<(r.upperBound * pixels) {
-                    let d = dy + row * cout
-                    for o in 0..<cout { db[o] += d[o] }
+                if parameterGradients {
+                    // Bias gradient: column sums of dY.
+                    db.update(repeating: 0, count: cout)
+                    for row in (r.lowerBound * pixels)..<(r.upperBound * pixels) {
+                        let d = dy + row * cout
+                        for o in 0..<cout { db[o] += d[o] }
+                    }
                 }
                 if let dx { (dx + r.lowerBound * h * w * inChannels).update(repeating: 0, count: r.count * h * w * inChannels) }
                 var first = r.lowerBound
                 while first < r.upperBound {
                     let count = min(Self.chunkImages, r.upperBound - first)
-                    if !colsHoldWholeBatch { im2col(x, first: first, count: count, into: cols[part].pointer) }
                     let rows = Int32(count * pixels)
                     let dyChunk = dy + first * pixels * cout
-                    // dW[out, patch] (+)= dYᵀ · cols
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(cout), Int32(p), rows,
-                                1, dyChunk, Int32(cout), cols[part].pointer, Int32(p),
-                                first == r.lowerBound ? 0 : 1, dw, Int32(p))
+                    if parameterGradients {
+                        if !colsHoldWholeBatch { im2col(x, first: first, count: count, into: cols[part].pointer) }
+                        // dW[out, patch] (+)= dYᵀ · cols
+                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(cout), Int32(p), rows,
+                                    1, dyChunk, Int32(cout), cols[part].pointer, Int32(p),
+                                    first == r.lowerBound ? 0 : 1, dw, Int32(p))
+                    }
                     if let dx {
                         // dCols = dY · W, then scattered back onto the input pixels.
                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, Int32(p), Int32(cout),
@@ -246,7 +255,7 @@ public final class Conv2d: Layer {
                 }
             }
         }
-        sumPartials(parts)
+        if parameterGradients { sumPartials(parts) }
         return dx
     }
 

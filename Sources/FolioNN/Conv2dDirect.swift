@@ -83,21 +83,27 @@ extension Conv2d {
         }
     }
 
-    /// dW[tap][out] = Σ over output pixels of x(tap-shifted) · dy, db = Σ dy;
-    /// dx (when asked) = Σ over taps and channels of W · dy scattered back.
+    /// dW[tap][out] = Σ over output pixels of x(tap-shifted) · dy, db = Σ dy (unless
+    /// `parameterGradients` is off); dx (when asked) = W · dy scattered back.
     func backwardDirect(_ x: UnsafeMutablePointer<Float>, _ dy: UnsafeMutablePointer<Float>, images: Range<Int>, part: Int,
-                        dx: UnsafeMutablePointer<Float>?) {
+                        dx: UnsafeMutablePointer<Float>?, parameterGradients: Bool = true) {
+        let dyStart = UnsafePointer(dy + images.lowerBound * outputHeight * outputWidth * outChannels)
+        let patches = directPatches[part].pointer
+        if parameterGradients { parameterGradientsDirect(x, dyStart, images: images, part: part, patches: patches) }
+        if let dx { inputGradientDirect(dyStart, images: images, scratch: patches, dx: dx) }
+    }
+
+    private func parameterGradientsDirect(_ x: UnsafeMutablePointer<Float>, _ dyStart: UnsafePointer<Float>, images: Range<Int>,
+                                          part: Int, patches: UnsafeMutablePointer<Float>) {
         let k = kernel, taps = k * k, cout = outChannels
         let h = inputHeight, w = inputWidth, oh = outputHeight, ow = outputWidth, s = stride, pad = padding
         let dwt = weightPartials[part].pointer  // tap-major here, transposed below
         let db = biasPartials[part].pointer
         for o in 0..<cout { db[o] = 0 }
         let pixels = images.count * oh * ow
-        let dyStart = UnsafePointer(dy + images.lowerBound * oh * ow * cout)
         // The receptive fields as rows of a [pixel][tap] matrix: dW is then one GEMM
         // with a long inner dimension, which suits it (the forward pass's inner
         // dimension would be k·k, which does not).
-        let patches = directPatches[part].pointer
         var row = patches
         for img in images {
             let image = x + img * h * w
@@ -124,27 +130,35 @@ extension Conv2d {
             c.update(from: dwt, count: taps * cout)
             for o in 0..<cout { for tap in 0..<taps { dwt[o * taps + tap] = c[tap * cout + o] } }
         }
-        guard let dx else { return }
-        // Input gradient (pixel optimisation only): each output pixel's W·dy summed
-        // back onto its receptive field.
+    }
+
+    /// The input gradient (pixel optimisation only): the receptive fields'
+    /// gradients dPatches[pixel][tap] = dY · W as one GEMM into `scratch` (the
+    /// patch buffer, which dW no longer needs), then each summed back onto the
+    /// pixels it covers.
+    private func inputGradientDirect(_ dyStart: UnsafePointer<Float>, images: Range<Int>, scratch: UnsafeMutablePointer<Float>,
+                                     dx: UnsafeMutablePointer<Float>) {
+        let k = kernel, taps = k * k, cout = outChannels
+        let h = inputHeight, w = inputWidth, oh = outputHeight, ow = outputWidth, s = stride, pad = padding
+        let pixels = images.count * oh * ow
+        // The weight is [out][tap] for one input channel.
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(pixels), Int32(taps), Int32(cout),
+                    1, dyStart, Int32(cout), weight.value.pointer, Int32(taps), 0, scratch, Int32(taps))
         (dx + images.lowerBound * h * w).update(repeating: 0, count: images.count * h * w)
-        let wt = tapMajor.pointer
-        var d = dyStart
+        var grad = UnsafePointer(scratch)
         for img in images {
+            let image = dx + img &* h &* w
             for oy in 0..<oh {
                 for ox in 0..<ow {
                     for ky in 0..<k {
-                        let iy = oy * stride - padding + ky
+                        let iy = oy &* s &- pad &+ ky
                         if iy < 0 || iy >= h { continue }
                         for kx in 0..<k {
-                            let ix = ox * stride - padding + kx
-                            if ix < 0 || ix >= w { continue }
-                            var s: Float = 0
-                            for o in 0..<cout { s += wt[(ky * k + kx) * cout + o] * d[o] }
-                            dx[(img * h + iy) * w + ix] += s
+                            let ix = ox &* s &- pad &+ kx
+                            if ix >= 0 && ix < w { image[iy &* w &+ ix] += grad[ky &* k &+ kx] }
                         }
                     }
-                    d += cout
+                    grad += taps
                 }
             }
         }

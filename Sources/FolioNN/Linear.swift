@@ -13,6 +13,9 @@ public final class Linear: Layer {
     private let output = FloatStorage(count: 1)
     private let inputGrad = FloatStorage(count: 1)
     private var input: UnsafeMutablePointer<Float>?
+    /// Off while only the input gradient is wanted (optimising pixels): backward
+    /// then skips dW and db, leaving the previous gradients in place.
+    var computesParameterGradients = true
 
     public init(name: String, inFeatures: Int, outFeatures: Int, rng: inout SeededGenerator) {
         self.name = name
@@ -54,17 +57,19 @@ public final class Linear: Layer {
         guard let x = input else { preconditionFailure("\(name): backward before forward") }
         let o = outFeatures, i = inFeatures
         let db = bias.grad!.pointer, dw = weight.grad!.pointer, wgt = weight.value.pointer
-        let featureParts = Engine.parts(for: o, minimum: 16)
-        Engine.run(parts: featureParts) { part in
-            let f = Engine.range(part, of: featureParts, count: o)
-            for j in f { db[j] = 0 }
-            for r in 0..<n {
-                let d = dy + r * o
-                for j in f { db[j] += d[j] }
+        if computesParameterGradients {
+            let featureParts = Engine.parts(for: o, minimum: 16)
+            Engine.run(parts: featureParts) { part in
+                let f = Engine.range(part, of: featureParts, count: o)
+                for j in f { db[j] = 0 }
+                for r in 0..<n {
+                    let d = dy + r * o
+                    for j in f { db[j] += d[j] }
+                }
+                // dW[f, :] = dY[:, f]ᵀ · X
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(f.count), Int32(i), Int32(n),
+                            1, dy + f.lowerBound, Int32(o), x, Int32(i), 0, dw + f.lowerBound * i, Int32(i))
             }
-            // dW[f, :] = dY[:, f]ᵀ · X
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(f.count), Int32(i), Int32(n),
-                        1, dy + f.lowerBound, Int32(o), x, Int32(i), 0, dw + f.lowerBound * i, Int32(i))
         }
         guard needInputGradient else { return nil }
         let dx = inputGrad.pointer

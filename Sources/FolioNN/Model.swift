@@ -112,8 +112,8 @@ public final class Model {
     /// The gradient of an objective with respect to the input pixels: runs `x`
     /// forward (evaluation mode unless `training`), lets `objective` turn the
     /// outputs into d(objective)/d(outputs), and back-propagates that to the input.
-    /// Used to optimise pixels (adversarial examples); the parameter gradients it
-    /// leaves behind are not used.
+    /// Used to optimise pixels (adversarial examples), so the convolutions and
+    /// linear layers skip their weight gradients, which keep their previous values.
     public func inputGradient(_ x: [Float], count n: Int, training: Bool = false,
                               objective: (_ outputs: [Float]) -> [Float]) -> (outputs: [Float], gradient: [Float]) {
         copyIn(x, count: n)
@@ -122,8 +122,17 @@ public final class Model {
         let dOut = objective(outputs)
         precondition(dOut.count == n * classes, "objective gradient must have \(n * classes) values")
         dOut.withUnsafeBufferPointer { outputGrad.pointer.update(from: $0.baseAddress!, count: dOut.count) }
+        setParameterGradients(false)
+        defer { setParameterGradients(true) }
         let dx = backward(outputGrad.pointer, n: n, needInputGradient: true)!
         return (outputs, Array(UnsafeBufferPointer(start: dx, count: n * inputSize)))
+    }
+
+    private func setParameterGradients(_ on: Bool) {
+        for layer in layers {
+            (layer as? Conv2d)?.computesParameterGradients = on
+            (layer as? Linear)?.computesParameterGradients = on
+        }
     }
 
     // MARK: Parameters by name

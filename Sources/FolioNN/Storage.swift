@@ -60,6 +60,14 @@ public final class Parameter {
         grad = isBuffer ? nil : FloatStorage(count: n)
     }
 
+    /// A free-standing trainable tensor holding `values`, not part of any layer: lets
+    /// an `Optimizer` update something other than weights, such as input pixels.
+    public convenience init(name: String, values: [Float]) {
+        self.init(name: name, shape: [values.count])
+        _ = self.values.update(fromContentsOf: values)
+        gradients.update(repeating: 0)
+    }
+
     public var values: UnsafeMutableBufferPointer<Float> { value.buffer(count) }
     public var gradients: UnsafeMutableBufferPointer<Float> { grad!.buffer(count) }
 

@@ -188,6 +188,33 @@ final class LayerGradientTests: XCTestCase {
                        logf(Float(k)), accuracy: 1e-6)
     }
 
+    /// inputGradient skips the weight gradients (they keep their values) and leaves
+    /// the model computing them again for the next backward pass.
+    func testInputGradientSkipsAndRestoresParameterGradients() throws {
+        let model = try Model(kind: .simpleCNN, seed: 3)
+        var rng = SeededGenerator(seed: 12)
+        let x = (0..<(2 * 784)).map { _ in rng.uniform(0, 1) }
+        let r = GradientCheck.randomArray(20, &rng)
+        let marker: Float = 1234
+        for p in model.trainableParameters { p.gradients.update(repeating: marker) }
+        _ = model.inputGradient(x, count: 2) { _ in r }
+        for p in model.trainableParameters {
+            XCTAssertTrue(p.gradients.allSatisfy { $0 == marker }, "\(p.name) was recomputed")
+        }
+        // A plain backward pass computes them again, as a fresh model does.
+        func parameterGradients(_ m: Model) -> [[Float]] {
+            var input = x, dOut = r
+            input.withUnsafeMutableBufferPointer { xp in
+                _ = m.forward(xp.baseAddress!, n: 2, training: false)
+                dOut.withUnsafeMutableBufferPointer { m.backward($0.baseAddress!, n: 2, needInputGradient: false) }
+            }
+            return m.trainableParameters.map { Array($0.gradients) }
+        }
+        let fresh = try Model(kind: .simpleCNN, seed: 3)
+        fresh.prepare(maxBatch: 2)
+        XCTAssertEqual(parameterGradients(model), parameterGradients(fresh))
+    }
+
     /// The input gradient of whole models, on a few pixels of one image.
     func testModelInputGradient() throws {
         for kind in ModelKind.allCases {

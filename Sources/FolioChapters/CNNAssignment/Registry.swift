@@ -6,5 +6,7 @@ let cnnAssignmentChapters: [any Chapter.Type] = [
     SecondLayerFiltersChapter.self,
     ActivationsChapter.self,
     OcclusionChapter.self,
+    AdversarialNoiseChapter.self,
+    AdversarialTargetedChapter.self,
     DeepCNNChapter.self,
 ]
