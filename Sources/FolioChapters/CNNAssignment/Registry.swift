@@ -2,4 +2,9 @@
 let cnnAssignmentChapters: [any Chapter.Type] = [
     SetupChapter.self,
     TrainingCurvesChapter.self,
+    PredictionsChapter.self,
+    DimensionsChapter.self,
+    ParametersChapter.self,
+    NeuronsChapter.self,
+    BatchNormChapter.self,
 ]
