@@ -41,12 +41,12 @@ struct BatchNormChapter: Chapter {
         for a in [sgd, sgdBN, adam, adamBN] + (hasLongRun ? [adamLong, adamLongBN] : []) {
             let best = RunComparison.bestTestAccuracy(a.records)
             rows.append([a.label, String(a.records.count), Format.count(a.parameters), Format.decimal(a.firstLoss),
-                         Format.decimal(a.records.last?.trainLoss ?? .nan), Format.percent(a.finalAccuracy),
-                         best.map { "\(Format.percent($0.accuracy)) (\($0.epoch))" } ?? "–", Format.seconds(a.seconds)])
+                         Format.percent(a.finalAccuracy), best.map { Format.percent($0.accuracy) } ?? "–",
+                         best.map { String($0.epoch) } ?? "–", Format.seconds(a.seconds)])
         }
         let table = TableContent(
-            caption: "Plain and batch-norm SimpleCNN; test accuracy is measured after every epoch, the best with its epoch in brackets.",
-            header: ["run", "epochs", "trainable parameters", "first-epoch loss", "final training loss", "final test accuracy", "best test accuracy", "training time (s)"],
+            caption: "The SimpleCNN without and with batch norm (BN): trainable parameters, mean training loss of the first epoch, test accuracy after the last epoch and at its best (measured after every epoch), and training time.",
+            header: ["run", "epochs", "parameters", "first-epoch loss", "test accuracy", "best test accuracy", "best at epoch", "training time (s)"],
             rows: rows, alignments: [.left, .right, .right, .right, .right, .right, .right, .right])
 
         let sgdGain = sgdBN.finalAccuracy - sgd.finalAccuracy, adamGain = adamBN.finalAccuracy - adam.finalAccuracy

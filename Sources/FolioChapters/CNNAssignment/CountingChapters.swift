@@ -25,14 +25,14 @@ struct ParametersChapter: Chapter {
         let bnRows: [[String]] = bnSteps.map { step in
             let index = bnLayers.firstIndex { $0.name == step.name }!
             let layer = bnLayers[index].layer as! BatchNorm
-            return [step.name, layer.name, bnLayers[index - 1].name, layer.typeName, Format.count(step.units),
+            return [step.name, bnLayers[index - 1].name, layer.typeName, Format.count(step.units),
                     Format.count(step.total), Format.count(2 * step.units), "1"]
         }
         let bnTable = TableContent(
-            caption: "The batch-norm layers of the variant: trainable γ and β against the buffers they keep.",
-            header: ["layer", "module", "after", "type", "channels", "trainable (γ, β)", "buffers (running mean, var)", "batch counter"],
-            rows: bnRows + [["total", "", "", "", "", Format.count(bnAdded), Format.count(bufferValues - counters), Format.count(counters)]],
-            alignments: [.left, .left, .left, .left, .right, .right, .right, .right])
+            caption: "The batch-norm layers of the variant. γ, β: the trained scale and shift; running statistics: the running mean and variance; counter: batches seen. Only γ and β are parameters.",
+            header: ["layer", "after", "type", "channels", "γ, β", "running statistics", "counter"],
+            rows: bnRows + [["total", "", "", "", Format.count(bnAdded), Format.count(bufferValues - counters), Format.count(counters)]],
+            alignments: [.left, .left, .left, .right, .right, .right, .right])
 
         func stepValue(_ s: NetworkAnatomy.ParameterStep) -> TemplateValue {
             .object(["name": .string(s.name), "units": .count(s.units),
@@ -85,9 +85,10 @@ struct NeuronsChapter: Chapter {
         func stepValue(_ s: NetworkAnatomy.NeuronStep) -> TemplateValue {
             .object(["name": .string(s.name), "shape": .string(s.shape.shapeText), "count": .count(s.count)])
         }
+        func unitValue(_ s: NetworkAnatomy.NeuronStep) -> TemplateValue { .object(["name": .string(s.name), "count": .count(s.count)]) }
         func sum(_ steps: [NetworkAnatomy.NeuronStep]) -> String { steps.map { Format.count($0.count) }.joined(separator: " + ") }
         return SectionContent(values: [
-            "conv_steps": .list(convs.map(stepValue)), "fc_steps": .list(fcs.map(stepValue)),
+            "conv_steps": .list(convs.map(stepValue)), "fc_steps": .list(fcs.map(unitValue)),
             "conv_sum": .string(sum(convs)), "fc_sum": .string(sum(fcs)),
             "conv_total": .count(conv), "fc_total": .count(fc), "total": .count(total),
             "matches_model": .bool(total == model.neuronCount && conv == model.convolutionalNeuronCount),

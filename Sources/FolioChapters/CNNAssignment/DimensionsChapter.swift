@@ -11,9 +11,9 @@ struct DimensionsChapter: Chapter {
         let steps = NetworkAnatomy.steps(model)
         let layerTable = TableContent(
             caption: "Input and output shape of every layer of the SimpleCNN for one image (computed from the model).",
-            header: ["layer", "module", "operation", "input shape", "output shape"],
-            rows: steps.map { [$0.name, $0.module, Self.operation($0.layer), $0.input.shapeText, $0.output.shapeText] },
-            alignments: [.left, .left, .left, .right, .right])
+            header: ["layer", "operation", "input shape", "output shape"],
+            rows: steps.map { [$0.name, Self.operation($0.layer), $0.input.shapeText, $0.output.shapeText] },
+            alignments: [.left, .left, .right, .right])
 
         let sizes = NetworkAnatomy.sizeSteps(model)
         let convs = sizes.filter { $0.name.hasPrefix("conv") }, pools = sizes.filter { $0.name.hasPrefix("pool") }
@@ -56,9 +56,9 @@ struct DimensionsChapter: Chapter {
     static func operation(_ layer: Layer) -> String {
         switch layer {
         case let conv as Conv2d:
-            return "\(conv.kernel) × \(conv.kernel) convolution, \(conv.outChannels) filters, stride \(conv.stride), padding \(conv.padding)"
+            return "convolution, \(conv.outChannels) filters \(conv.kernel) × \(conv.kernel), stride \(conv.stride), padding \(conv.padding)"
         case let pool as MaxPool2d:
-            return "\(pool.kernel) × \(pool.kernel) max pooling, stride \(pool.stride)"
+            return "max pooling \(pool.kernel) × \(pool.kernel), stride \(pool.stride)"
         case let linear as Linear:
             return "fully connected, \(Format.count(linear.inFeatures)) → \(Format.count(linear.outFeatures))"
         case is ReLU: return "ReLU"

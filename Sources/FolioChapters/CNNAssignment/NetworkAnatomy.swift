@@ -127,5 +127,5 @@ enum NetworkAnatomy {
 
 extension Array where Element == Int {
     /// "32 × 28 × 28", the way shapes are written in prose and tables.
-    var shapeText: String { map(String.init).joined(separator: " × ") }
+    var shapeText: String { map(Format.count).joined(separator: " × ") }
 }
