@@ -6,6 +6,17 @@ import CPango
 // table continues on the next page, where the header row is drawn again.
 
 extension PDFLayoutContext {
+    /// The width of a plain-text cell's longest word: the narrowest it can wrap to
+    /// without breaking a word (nil for cells with markup).
+    private func longestWord(_ cell: [Inline], style: TextStyle) throws -> Double? {
+        var text = ""
+        for inline in cell {
+            guard case let .text(t) = inline else { return nil }
+            text += t
+        }
+        return try text.split(separator: " ").map { try textBlock([.text(String($0))], style: style, width: nil).naturalWidth }.max()
+    }
+
     func table(_ table: Table, x: Double, width: Double) throws -> [PDFFragment] {
         let columns = max(table.header.count, table.rows.map(\.count).max() ?? 0, 1)
         let pad = 5.0, vpad = 2.6
@@ -16,17 +27,27 @@ extension PDFLayoutContext {
         let header = cells(table.header)
         let rows = table.rows.map(cells)
 
-        // Natural (unwrapped) column widths, then shrink proportionally if too wide.
+        // Natural (unwrapped) column widths, then shrink if too wide: first by letting
+        // the header wrap between words (body cells keep their lines), and only if that
+        // is not enough, proportionally.
         var natural = [Double](repeating: 0, count: columns)
+        var needed = [Double](repeating: 0, count: columns)
         for (r, row) in ([header] + rows).enumerated() {
             for (c, cell) in row.enumerated() {
                 let block = try textBlock(cell, style: r == 0 ? headerStyle : bodyStyle, width: nil)
                 natural[c] = max(natural[c], block.naturalWidth + 2 * pad)
+                let least = r == 0 ? try longestWord(cell, style: headerStyle) ?? block.naturalWidth : block.naturalWidth
+                needed[c] = max(needed[c], least + 2 * pad)
             }
         }
         var widths = natural
         let total = natural.reduce(0, +)
-        if total > width {
+        let totalNeeded = needed.reduce(0, +)
+        if total > width && totalNeeded <= width {
+            // Share the spare width in proportion to how much each header would still wrap.
+            let spare = width - totalNeeded
+            widths = (0..<columns).map { needed[$0] + (natural[$0] - needed[$0]) * spare / (total - totalNeeded) }
+        } else if total > width {
             let floor = min(width / Double(columns), 42)
             widths = natural.map { max(min($0, floor), $0 * width / total) }
             let scale = width / widths.reduce(0, +)

@@ -38,12 +38,9 @@ public func summaryTable(rows: [SummaryRow], inputShape: [Int], buffers: [(name:
     }
 
     var table = rule + line("Layer (type)", "Output Shape", "Param #") + doubleRule
-    var outputValues = 0
     for row in rows {
-        let perExample = row.outputShape.first == -1 ? Array(row.outputShape.dropFirst()) : row.outputShape
-        let shape = [-1] + perExample
+        let shape = [-1] + perExampleShape(row.outputShape)
         table += line(row.layer, "[" + shape.map(String.init).joined(separator: ", ") + "]", groupedThousands(row.parameters))
-        outputValues += perExample.reduce(1, *)
     }
     let count = ParameterCount(rows: rows)
     table += doubleRule
@@ -52,16 +49,11 @@ public func summaryTable(rows: [SummaryRow], inputShape: [Int], buffers: [(name:
     table += "Non-trainable params: \(groupedThousands(count.nonTrainable))\n"
     table += rule
 
-    let megabyte = 1024.0 * 1024.0
-    let inputSize = Double(inputShape.reduce(1, *)) * 4 / megabyte
-    let passSize = 2 * Double(outputValues) * 4 / megabyte
-    let parameterSize = Double(count.total) * 4 / megabyte
-    // Summed in torchsummary's order, so the rounded total agrees with it.
-    let totalSize = parameterSize + passSize + inputSize
-    table += "Input size (MB): " + String(format: "%0.2f", inputSize) + "\n"
-    table += "Forward/backward pass size (MB): " + String(format: "%0.2f", passSize) + "\n"
-    table += "Params size (MB): " + String(format: "%0.2f", parameterSize) + "\n"
-    table += "Estimated Total Size (MB): " + String(format: "%0.2f", totalSize) + "\n"
+    let sizes = SummarySizes(rows: rows, inputShape: inputShape)
+    table += "Input size (MB): " + String(format: "%0.2f", sizes.inputMB) + "\n"
+    table += "Forward/backward pass size (MB): " + String(format: "%0.2f", sizes.forwardBackwardMB) + "\n"
+    table += "Params size (MB): " + String(format: "%0.2f", sizes.parametersMB) + "\n"
+    table += "Estimated Total Size (MB): " + String(format: "%0.2f", sizes.totalMB) + "\n"
     table += rule
 
     if !buffers.isEmpty {
@@ -73,6 +65,35 @@ public func summaryTable(rows: [SummaryRow], inputShape: [Int], buffers: [(name:
         table += rule
     }
     return table
+}
+
+/// torchsummary's memory estimates for one example, in MB of 2^20 bytes at 4 bytes per
+/// number: the input, every listed layer's output counted twice (values and their
+/// gradients), and the parameters.
+public struct SummarySizes: Sendable, Equatable {
+    /// Numbers in one example's input.
+    public var inputValues: Int
+    /// Numbers output by the listed layers for one example.
+    public var outputValues: Int
+    public var parameters: Int
+
+    public init(rows: [SummaryRow], inputShape: [Int]) {
+        inputValues = inputShape.reduce(1, *)
+        outputValues = rows.reduce(0) { $0 + perExampleShape($1.outputShape).reduce(1, *) }
+        parameters = ParameterCount(rows: rows).total
+    }
+
+    static let megabyte = 1024.0 * 1024.0
+    public var inputMB: Double { Double(inputValues) * 4 / Self.megabyte }
+    public var forwardBackwardMB: Double { 2 * Double(outputValues) * 4 / Self.megabyte }
+    public var parametersMB: Double { Double(parameters) * 4 / Self.megabyte }
+    /// Summed in torchsummary's order, so the rounded total agrees with it.
+    public var totalMB: Double { parametersMB + forwardBackwardMB + inputMB }
+}
+
+/// A summary row's shape without torchsummary's leading -1 batch dimension.
+private func perExampleShape(_ shape: [Int]) -> [Int] {
+    shape.first == -1 ? Array(shape.dropFirst()) : shape
 }
 
 /// An integer with commas between groups of three digits, as Python's `"{:,}"`.

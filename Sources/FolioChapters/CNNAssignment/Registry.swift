@@ -2,6 +2,11 @@
 let cnnAssignmentChapters: [any Chapter.Type] = [
     SetupChapter.self,
     TrainingCurvesChapter.self,
+    PredictionsChapter.self,
+    DimensionsChapter.self,
+    ParametersChapter.self,
+    NeuronsChapter.self,
+    BatchNormChapter.self,
     FirstLayerFiltersChapter.self,
     SecondLayerFiltersChapter.self,
     ActivationsChapter.self,

@@ -1,0 +1,70 @@
+import FolioDocument
+import FolioNN
+
+/// 1.3: every layer's input and output shape, the output-size formula with the
+/// network's own numbers, and the torchsummary-style summary.
+struct DimensionsChapter: Chapter {
+    static let name = "dimensions"
+
+    func content(_ c: ChapterContext) throws -> SectionContent {
+        let model = try Model(kind: .simpleCNN, seed: c.seed)
+        let steps = NetworkAnatomy.steps(model)
+        let layerTable = TableContent(
+            caption: "Input and output shape of every layer of the SimpleCNN for one image (computed from the model).",
+            header: ["layer", "operation", "input shape", "output shape"],
+            rows: steps.map { [$0.name, Self.operation($0.layer), $0.input.shapeText, $0.output.shapeText] },
+            alignments: [.left, .left, .right, .right])
+
+        let sizes = NetworkAnatomy.sizeSteps(model)
+        let convs = sizes.filter { $0.name.hasPrefix("conv") }, pools = sizes.filter { $0.name.hasPrefix("pool") }
+        let flatten = steps.first { $0.layer is Flatten }!
+        let firstFC = steps.first { $0.layer is Linear }!.layer as! Linear
+
+        let rows = model.layerRows(inputShape: model.inputShape)
+        let summary = SummarySizes(rows: rows, inputShape: model.inputShape)
+        let largest = steps.max { $0.output.reduce(1, *) < $1.output.reduce(1, *) }!
+        return SectionContent(values: [
+            "input_shape": .string(model.inputShape.shapeText),
+            "output_shape": .string(steps.last!.output.shapeText),
+            "size_steps": .list(sizes.map { s in
+                .object(["name": .string(s.name), "input": .string(String(s.input)), "kernel": .string(String(s.kernel)),
+                         "stride": .string(String(s.stride)), "padding": .string(String(s.padding)),
+                         "output": .string(String(s.output))])
+            }),
+            "conv_kernel": .string(String(convs.first?.kernel ?? 0)), "conv_padding": .string(String(convs.first?.padding ?? 0)),
+            "conv_stride": .string(String(convs.first?.stride ?? 0)),
+            // The claims about sizes are checked, not assumed.
+            "convs_keep_size": .bool(convs.allSatisfy { $0.output == $0.input }),
+            "pools_halve": .bool(pools.allSatisfy { $0.output == $0.input / 2 }),
+            "pool_kernel": .string(String(pools.first?.kernel ?? 0)),
+            "side_in": .string(String(sizes.first?.input ?? 0)), "side_out": .string(String(sizes.last?.output ?? 0)),
+            "flatten_shape": .string(flatten.input.shapeText), "flatten_features": .count(flatten.output[0]),
+            "fc1_inputs": .count(firstFC.inFeatures),
+            "summary_layers": .count(rows.count),
+            "largest_layer": .string(largest.name), "largest_values": .count(largest.output.reduce(1, *)),
+            "output_values": .count(summary.outputValues), "input_values": .count(summary.inputValues),
+            "parameters": .count(summary.parameters),
+            "input_mb": .decimal(summary.inputMB, digits: 2), "pass_mb": .decimal(summary.forwardBackwardMB, digits: 2),
+            "params_mb": .decimal(summary.parametersMB, digits: 2), "total_mb": .decimal(summary.totalMB, digits: 2),
+            "mostly_weights": .bool(summary.parametersMB > summary.totalMB / 2),
+        ], tables: ["dimensions-layers": layerTable],
+           listings: ["dimensions-summary": ListingContent(caption: "Summary of the SimpleCNN in the layout of torchsummary, computed from the model.",
+                                                           text: model.summary())])
+    }
+
+    /// What a layer does, in the words of the table.
+    static func operation(_ layer: Layer) -> String {
+        switch layer {
+        case let conv as Conv2d:
+            return "convolution, \(conv.outChannels) filters \(conv.kernel) × \(conv.kernel), stride \(conv.stride), padding \(conv.padding)"
+        case let pool as MaxPool2d:
+            return "max pooling \(pool.kernel) × \(pool.kernel), stride \(pool.stride)"
+        case let linear as Linear:
+            return "fully connected, \(Format.count(linear.inFeatures)) → \(Format.count(linear.outFeatures))"
+        case is ReLU: return "ReLU"
+        case is Flatten: return "flatten"
+        case let bn as BatchNorm: return "\(bn.typeName)(\(bn.channels))"
+        default: return layer.typeName
+        }
+    }
+}
