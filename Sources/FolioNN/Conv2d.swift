@@ -112,29 +112,33 @@ public final class Conv2d: Layer {
     /// access-checked) on every element, which made this loop the small CNN's top cost.
     private func im2col(_ x: UnsafeMutablePointer<Float>, first: Int, count: Int, into cols: UnsafeMutablePointer<Float>) {
         let c = inChannels, k = kernel, p = patch, h = h, w = w, oh = oh, ow = ow
-        let stride = stride, padding = padding, run = k * c
+        let stride = stride, padding = padding, run = k &* c
         var row = cols
-        for img in first..<(first + count) {
-            let image = UnsafePointer(x + img * h * w * c)
+        // Wrapping arithmetic: every index here is bounded by the layer's sizes, and
+        // overflow checks in this innermost code cost more than the copies.
+        for img in first..<(first &+ count) {
+            let image = UnsafePointer(x + img &* h &* w &* c)
             for oy in 0..<oh {
+                let y0 = oy &* stride &- padding
                 for ox in 0..<ow {
-                    let x0 = ox * stride - padding
+                    let x0 = ox &* stride &- padding
+                    let inside = x0 >= 0 && x0 &+ k <= w
                     var dst = row
                     for ky in 0..<k {
-                        let iy = oy * stride - padding + ky
+                        let iy = y0 &+ ky
                         if iy < 0 || iy >= h {
-                            dst.update(repeating: 0, count: run)
-                        } else if x0 >= 0 && x0 + k <= w {
-                            // A loop, not memcpy: runs are short (5 floats for a 5 × 5 kernel on one channel).
-                            let src = image + (iy * w + x0) * c
-                            for j in 0..<run { dst[j] = src[j] }
+                            for j in 0..<run { dst[j] = 0 }
+                        } else if inside {
+                            copyRun(from: image + (iy &* w &+ x0) &* c, to: dst, count: run)
                         } else {
                             for kx in 0..<k {
-                                let ix = x0 + kx
+                                let ix = x0 &+ kx
+                                let d = dst + kx &* c
                                 if ix >= 0 && ix < w {
-                                    (dst + kx * c).update(from: image + (iy * w + ix) * c, count: c)
+                                    let src = image + (iy &* w &+ ix) &* c
+                                    for ch in 0..<c { d[ch] = src[ch] }
                                 } else {
-                                    (dst + kx * c).update(repeating: 0, count: c)
+                                    for ch in 0..<c { d[ch] = 0 }
                                 }
                             }
                         }
@@ -143,6 +147,26 @@ public final class Conv2d: Layer {
                     row += p
                 }
             }
+        }
+    }
+
+    /// Copies a short run of floats in four-float pieces, the last piece overlapping
+    /// the one before when `count` is not a multiple of 4: a call to memcpy or a
+    /// scalar loop costs more than the copy for runs of 5 (a 5 × 5 kernel's row on one channel).
+    @inline(__always)
+    private func copyRun(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+        guard count >= 4 else {
+            for j in 0..<count { dst[j] = src[j] }
+            return
+        }
+        var j = 0
+        while j &+ 4 <= count {
+            UnsafeMutableRawPointer(dst + j).storeBytes(of: UnsafeRawPointer(src + j).loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+            j &+= 4
+        }
+        if j < count {
+            let last = count &- 4
+            UnsafeMutableRawPointer(dst + last).storeBytes(of: UnsafeRawPointer(src + last).loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
         }
     }
 

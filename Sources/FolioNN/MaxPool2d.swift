@@ -60,22 +60,24 @@ public final class MaxPool2d: Layer {
     private func forwardGeneric(_ x: UnsafeMutablePointer<Float>, images: Range<Int>) {
         let y = output.pointer, argmax = argmax, c = c, k = kernel, stride = stride
         let h = h, w = w, oh = oh, ow = ow, relu = appliesReLU
+        // Wrapping arithmetic: the indices are bounded by the layer's sizes, and
+        // overflow checks cost more than the comparisons in this loop.
         for img in images {
-            let image = x + img * h * w * c
+            let image = x + img &* h &* w &* c
             for oy in 0..<oh {
                 for ox in 0..<ow {
-                    let o = ((img * oh + oy) * ow + ox) * c
+                    let o = ((img &* oh &+ oy) &* ow &+ ox) &* c
                     let yo = y + o, ao = argmax + o
                     // The window's first pixel starts the comparison; later pixels win
                     // only when strictly larger, so ties keep the first, as PyTorch.
-                    let start = (oy * stride * w + ox * stride) * c
-                    for ch in 0..<c { yo[ch] = image[start + ch]; ao[ch] = Int32(start + ch) }
+                    let start = (oy &* stride &* w &+ ox &* stride) &* c
+                    for ch in 0..<c { yo[ch] = image[start &+ ch]; ao[ch] = Int32(truncatingIfNeeded: start &+ ch) }
                     for ky in 0..<k {
                         for kx in 0..<k where ky != 0 || kx != 0 {
-                            let off = ((oy * stride + ky) * w + ox * stride + kx) * c
+                            let off = ((oy &* stride &+ ky) &* w &+ ox &* stride &+ kx) &* c
                             let src = image + off
                             for ch in 0..<c where src[ch] > yo[ch] {
-                                yo[ch] = src[ch]; ao[ch] = Int32(off + ch)
+                                yo[ch] = src[ch]; ao[ch] = Int32(truncatingIfNeeded: off &+ ch)
                             }
                         }
                     }
