@@ -55,7 +55,9 @@ public enum Gallery {
                                                          classNames: (0...9).map(String.init),
                                                          title: "Adam, test set (10,000 images)")))
 
-        let digits = (0..<12).map { _ in data.digit(Int(data.next() % 10)) }
+        // Each drawn digit keeps its label, so the prediction grid's "true" is what it shows.
+        let labels = (0..<12).map { _ in Int(data.next() % 10) }
+        let digits = labels.map { data.digit($0) }
         let seven = data.digit(7)
         var weights = [Double](repeating: 0, count: 28 * 28)
         for i in weights.indices {
@@ -74,7 +76,6 @@ public enum Gallery {
                              values: weights), colorMap: .diverging, colorBarLabel: "Weight")),
         ])
 
-        let labels = digits.indices.map { _ in Int(data.next() % 10) }
         let predictions = Figure(widthPoints: 480, heightPoints: 220, .imageGrid(ImageGrid(
             title: "Test images: true and predicted labels", columns: 6,
             cells: digits.enumerated().map { i, image in
