@@ -64,6 +64,9 @@ struct TrainingCurvesChapter: Chapter {
             .object(["name": .string(r.kind.displayName), "accuracy": .percent(r.test.accuracy),
                      "last": .bool(k == ranked.count - 1)])
         })
+        // The explanation of the ranking holds only if both adaptive methods beat both SGD variants.
+        let accuracy = Dictionary(uniqueKeysWithValues: results.map { ($0.kind, $0.test.accuracy) })
+        values["adaptive_lead"] = .bool(min(accuracy[.rmsprop]!, accuracy[.adam]!) > max(accuracy[.sgd]!, accuracy[.momentum]!))
         let best = ranked[0]
         let worst = ranked[ranked.count - 1]
         values["best_optimiser"] = .string(best.kind.displayName)
