@@ -4,7 +4,7 @@ import FolioDocument
 /// How numbers appear in the prose. Every value the templates show passes through
 /// here, so a number reads the same in the text, the tables and results.json.
 enum Format {
-    /// 0.98934 → "98.93 %", with a no-break space so a line never starts with "%".
+    /// 0.5 → "50.00 %", with a no-break space so a line never starts with "%".
     static func percent(_ fraction: Double, digits: Int = 2) -> String {
         String(format: "%.\(digits)f", 100 * fraction) + "\u{00A0}%"
     }

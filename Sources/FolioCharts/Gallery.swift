@@ -41,12 +41,17 @@ public enum Gallery {
                        marker: .circle, color: Theme.cycleColor(3)),
             ], xAxis: .examplesSeen)))
 
+        // Synthetic values, like everything in the gallery: a spread of accuracies
+        // and times that exercises value labels inside and above the bars.
+        let accuracies = [75.0, 94.0, 98.0, 98.5].map { (($0 + 1.5 * data.uniform()) * 100).rounded() / 100 }
+        let plainTimes = (0..<4).map { _ in ((38 + 8 * data.uniform()) * 10).rounded() / 10 }
+        let normTimes = plainTimes.map { (($0 * (1.1 + 0.1 * data.uniform())) * 10).rounded() / 10 }
         let bars = Figure(widthPoints: 560, heightPoints: 230, columns: 2, panels: [
             .bar(BarChart(title: "Test accuracy", yLabel: "Accuracy (%)", categories: optimisers,
-                          values: [81.11, 96.51, 98.93, 99.03], yRange: 0...105, valueSuffix: " %")),
+                          values: accuracies, yRange: 0...105, valueSuffix: " %")),
             .bar(BarChart(title: "Training time, 5 epochs", yLabel: "Seconds", categories: optimisers,
-                          groups: [BarGroup(name: "plain", values: [45.7, 37.9, 38.0, 39.0]),
-                                   BarGroup(name: "batch norm", values: [52.3, 44.1, 44.8, 45.6])],
+                          groups: [BarGroup(name: "plain", values: plainTimes),
+                                   BarGroup(name: "batch norm", values: normTimes)],
                           valueDecimals: 1)),
         ])
 

@@ -159,14 +159,20 @@ final class BuildTests: XCTestCase {
 
 /// A template error is found before training and names the file and line.
 final class TemplateErrorTests: XCTestCase {
-    func testPlaceholderWithoutValueNamesFileAndLine() throws {
+    /// A throwaway project folder holding a copy of the problem set's templates, to break.
+    private func projectWithProblemSetTemplates() throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("folio-tpl-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
         let fm = FileManager.default
         try fm.createDirectory(at: root.appendingPathComponent("report-templates"), withIntermediateDirectories: true)
         try fm.copyItem(at: FolioBinary.projectRoot.appendingPathComponent("report-templates/problem-set"),
                         to: root.appendingPathComponent("report-templates/problem-set"))
         try Data().write(to: root.appendingPathComponent("Package.swift"))
+        return root
+    }
+
+    func testPlaceholderWithoutValueNamesFileAndLine() throws {
+        let root = try projectWithProblemSetTemplates()
+        defer { try? FileManager.default.removeItem(at: root) }
         let fragment = root.appendingPathComponent("report-templates/problem-set/3.1-design.md")
         var text = try String(contentsOf: fragment, encoding: .utf8)
         text += "\nAn extra line with {{no_such_value}}.\n"
@@ -181,13 +187,8 @@ final class TemplateErrorTests: XCTestCase {
     }
 
     func testManifestNamingAnUnknownChapterFailsAtStartUp() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("folio-tpl-\(UUID().uuidString)")
+        let root = try projectWithProblemSetTemplates()
         defer { try? FileManager.default.removeItem(at: root) }
-        let fm = FileManager.default
-        try fm.createDirectory(at: root.appendingPathComponent("report-templates"), withIntermediateDirectories: true)
-        try fm.copyItem(at: FolioBinary.projectRoot.appendingPathComponent("report-templates/problem-set"),
-                        to: root.appendingPathComponent("report-templates/problem-set"))
-        try Data().write(to: root.appendingPathComponent("Package.swift"))
         let manifest = root.appendingPathComponent("report-templates/problem-set/manifest.json")
         let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: "\"cnn-design\"", with: "\"no-such-chapter\"")
         try text.write(to: manifest, atomically: true, encoding: .utf8)

@@ -165,15 +165,7 @@ extension Adversarial {
     /// Pearson correlation of two images (1: same pattern up to brightness and
     /// contrast); 0 when either is constant.
     static func correlation(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Double {
-        precondition(a.count == b.count)
-        let n = Double(a.count)
-        let ma = a.reduce(0.0) { $0 + Double($1) } / n, mb = b.reduce(0.0) { $0 + Double($1) } / n
-        var sab = 0.0, saa = 0.0, sbb = 0.0
-        for (x, y) in zip(a, b) {
-            let dx = Double(x) - ma, dy = Double(y) - mb
-            sab += dx * dy; saa += dx * dx; sbb += dy * dy
-        }
-        return saa > 0 && sbb > 0 ? sab / (saa * sbb).squareRoot() : 0
+        SampleCorrelation.pearson(a.map(Double.init), b.map(Double.init)) ?? 0
     }
 
     /// Size of a perturbation X − A: Euclidean norm, largest absolute pixel change,

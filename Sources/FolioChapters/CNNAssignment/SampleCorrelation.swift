@@ -1,5 +1,5 @@
-/// Correlation coefficients of paired samples, for the claims Part 2 makes about
-/// occlusion (does the drop follow the ink, does it grow with the patch).
+/// Correlation coefficients of paired samples, for the claims Parts 2 and 3 make
+/// (does the occlusion drop follow the ink, does a generated image resemble a class mean).
 enum SampleCorrelation {
     /// Pearson's r; nil when either sample is constant or they are too short.
     static func pearson(_ x: [Double], _ y: [Double]) -> Double? {
