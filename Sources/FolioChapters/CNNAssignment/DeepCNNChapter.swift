@@ -88,13 +88,7 @@ struct DeepCNNChapter: Chapter {
         }
         values["layers"] = .list(layers)
 
-        let table = TableContent(
-            caption: "The deeper CNN, layer by layer (computed from the model).",
-            header: ["layer", "output shape", "parameters"],
-            rows: model.layerRows(inputShape: model.inputShape).map {
-                [$0.layer, "[" + $0.outputShape.map { $0 < 0 ? "N" : String($0) }.joined(separator: ", ") + "]", Format.count($0.parameters)]
-            },
-            alignments: [.left, .left, .right])
+        let table = TableContent.layers(of: model, caption: "The deeper CNN, layer by layer (computed from the model).")
         figures["deep-input"] = FigureContent("", Figure(widthPoints: 90, heightPoints: 100, .imageGrid(
             Images.grid(run.testSet, indices: [index], titles: ["test #\(index)"], columns: 1))))
         return SectionContent(values: values, figures: figures, tables: ["deep-network": table])

@@ -24,12 +24,7 @@ struct SetupChapter: Chapter {
         let samples = (0..<20).map { _ in split.train[rng.below(split.train.count)] }
         let grid = Images.grid(c.data.train, indices: samples, titles: samples.map { c.classNames[Int(c.data.train.labels[$0])] }, columns: 10)
         let model = try Model(kind: .simpleCNN, seed: c.seed)
-        let rows = model.layerRows(inputShape: model.inputShape)
-        let network = TableContent(
-            caption: "The SimpleCNN, layer by layer (computed from the model).",
-            header: ["layer", "output shape", "parameters"],
-            rows: rows.map { [$0.layer, "[" + $0.outputShape.map { $0 < 0 ? "N" : String($0) }.joined(separator: ", ") + "]", Format.count($0.parameters)] },
-            alignments: [.left, .left, .right])
+        let network = TableContent.layers(of: model, caption: "The SimpleCNN, layer by layer (computed from the model).")
         return SectionContent(values: [
             "dataset_name": .string(c.data.kind.displayName),
             "train_total": .count(c.data.train.count), "rows": .count(c.data.train.rows), "cols": .count(c.data.train.cols),
@@ -39,5 +34,18 @@ struct SetupChapter: Chapter {
             "pixel_mean": .decimal(stats.mean), "pixel_std": .decimal(stats.std),
         ], figures: ["samples": FigureContent("", Figure(widthPoints: 430, heightPoints: 100, .imageGrid(grid)))],
            tables: ["class-counts": classTable, "network": network])
+    }
+}
+
+extension TableContent {
+    /// A network's layers with their output shapes ("N" for the batch) and parameter
+    /// counts, as torchsummary lists them.
+    static func layers(of model: Model, caption: String) -> TableContent {
+        TableContent(
+            caption: caption, header: ["layer", "output shape", "parameters"],
+            rows: model.layerRows(inputShape: model.inputShape).map {
+                [$0.layer, "[" + $0.outputShape.map { $0 < 0 ? "N" : String($0) }.joined(separator: ", ") + "]", Format.count($0.parameters)]
+            },
+            alignments: [.left, .left, .right])
     }
 }
