@@ -49,7 +49,7 @@ struct DeepCNNChapter: Chapter {
             "best_accuracy": .percent(best.testAccuracy ?? .nan), "best_epoch": .count(best.epoch),
             "reaches_99": .bool((last.testAccuracy ?? 0) >= 0.99),
             "first_accuracy": .percent(records[0].testAccuracy ?? .nan),
-            "train_minutes": .string(Format.decimal(run.trainingSeconds(upTo: epochs) / 60, digits: 1)),
+            "train_time": .string(Self.duration(run.trainingSeconds(upTo: epochs))),
             "images_per_second": .count(Int(records.map(\.imagesPerSecond).reduce(0, +) / Double(records.count))),
             "simple_optimiser": .string(simple.kind.displayName), "simple_accuracy": .percent(simpleAccuracy),
             "deeper_better": .bool((last.testAccuracy ?? 0) > simpleAccuracy),
@@ -92,6 +92,11 @@ struct DeepCNNChapter: Chapter {
         figures["deep-input"] = FigureContent("", Figure(widthPoints: 90, heightPoints: 100, .imageGrid(
             Images.grid(run.testSet, indices: [index], titles: ["test #\(index)"], columns: 1))))
         return SectionContent(values: values, figures: figures, tables: ["deep-network": table])
+    }
+
+    /// "41.2 minutes", or seconds for a run shorter than a minute (the quick profile's).
+    static func duration(_ seconds: Double) -> String {
+        seconds < 60 ? Format.seconds(seconds) + " seconds" : Format.decimal(seconds / 60, digits: 1) + " minutes"
     }
 
     /// Training and test loss, and test accuracy, per epoch.
