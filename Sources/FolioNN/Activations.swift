@@ -54,22 +54,28 @@ public final class Flatten: Layer {
 
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
         if c == 1 || pixels == 1 { return x }
-        let y = output.pointer, per = c * pixels
-        for img in 0..<n {
-            let src = x + img * per, dst = y + img * per
-            for p in 0..<pixels { for ch in 0..<c { dst[ch * pixels + p] = src[p * c + ch] } }
-        }
+        let y = output.pointer
+        Self.transposeEach(x, into: y, n: n, rows: pixels, columns: c)
         return y
     }
 
     public func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, needInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
         if c == 1 || pixels == 1 { return dy }
-        let dx = inputGrad.pointer, per = c * pixels
-        for img in 0..<n {
-            let src = dy + img * per, dst = dx + img * per
-            for p in 0..<pixels { for ch in 0..<c { dst[p * c + ch] = src[ch * pixels + p] } }
-        }
+        let dx = inputGrad.pointer
+        Self.transposeEach(dy, into: dx, n: n, rows: c, columns: pixels)
         return dx
+    }
+
+    /// Transposes each of n rows × columns matrices, images split across threads.
+    private static func transposeEach(_ src: UnsafeMutablePointer<Float>, into dst: UnsafeMutablePointer<Float>,
+                                      n: Int, rows: Int, columns: Int) {
+        let per = rows * columns, parts = Engine.parts(for: n, minimum: 4)
+        Engine.run(parts: parts) { part in
+            for img in Engine.range(part, of: parts, count: n) {
+                let s = src + img * per, d = dst + img * per
+                for r in 0..<rows { for c in 0..<columns { d[c * rows + r] = s[r * columns + c] } }
+            }
+        }
     }
 }
 

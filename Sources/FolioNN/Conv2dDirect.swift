@@ -93,27 +93,19 @@ extension Conv2d {
         if let dx { inputGradientDirect(dyStart, images: images, scratch: patches, dx: dx) }
     }
 
+    /// dW[tap][out] = Σ over output pixels of x(pixel shifted by the tap) · dY[pixel][out],
+    /// accumulated image by image (one image's dY stays in cache across the taps),
+    /// each tap over only the output pixels whose shifted input lies inside the image,
+    /// so the inner loop has no padding tests. Then transposed to [out][tap].
     private func parameterGradientsDirect(_ x: UnsafeMutablePointer<Float>, _ dyStart: UnsafePointer<Float>, images: Range<Int>,
                                           part: Int, patches: UnsafeMutablePointer<Float>) {
         let k = kernel, taps = k * k, cout = outChannels
         let h = inputHeight, w = inputWidth, oh = outputHeight, ow = outputWidth, s = stride, pad = padding
-        let dwt = weightPartials[part].pointer  // tap-major here, transposed below
+        let dwt = patches  // [tap][out] scratch
+        let dw = weightPartials[part].pointer
         let db = biasPartials[part].pointer
-        for o in 0..<cout { db[o] = 0 }
+        dwt.update(repeating: 0, count: taps * cout)
         let pixels = images.count * oh * ow
-        // The receptive fields as rows of a [pixel][tap] matrix: dW is then one GEMM
-        // with a long inner dimension, which suits it (the forward pass's inner
-        // dimension would be k·k, which does not).
-        var row = patches
-        for img in images {
-            let image = x + img * h * w
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    Self.gather(image, oy: oy, ox: ox, into: row, k: k, stride: s, padding: pad, h: h, w: w)
-                    row += taps
-                }
-            }
-        }
         var g = 0
         while g < cout {
             var acc = SIMD8<Float>(repeating: 0)
@@ -121,15 +113,57 @@ extension Conv2d {
             store8(acc, db + g)
             g += 8
         }
-        // dW[tap][out] = patchesᵀ · dY
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(taps), Int32(cout), Int32(pixels),
-                    1, patches, Int32(taps), dyStart, Int32(cout), 0, dwt, Int32(cout))
-        // Back to the weight's [out][tap] layout, in place via a copy.
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: taps * cout) { copy in
-            let c = copy.baseAddress!
-            c.update(from: dwt, count: taps * cout)
-            for o in 0..<cout { for tap in 0..<taps { dwt[o * taps + tap] = c[tap * cout + o] } }
+        /// Output positions o in 0..<n whose input o·s − pad + shift lies in 0..<size.
+        func valid(_ n: Int, shift: Int, size: Int) -> Range<Int> {
+            let lowest = pad - shift, highest = size - 1 + pad - shift
+            let lo = lowest > 0 ? (lowest + s - 1) / s : 0
+            let hi = highest < 0 ? 0 : min(n, highest / s + 1)
+            return lo..<max(lo, hi)
         }
+        var dyImage = dyStart
+        for img in images {
+            let image = UnsafePointer(x + img * h * w)
+            for ky in 0..<k {
+                let rows = valid(oh, shift: ky, size: h)
+                for kx in 0..<k {
+                    let columns = valid(ow, shift: kx, size: w)
+                    let out = dwt + (ky * k + kx) * cout
+                    var g = 0
+                    // 32 channels at a time in four independent accumulator chains, as the forward pass.
+                    while g &+ 32 <= cout {
+                        var a0 = load8(out + g), a1 = load8(out + (g + 8)), a2 = load8(out + (g + 16)), a3 = load8(out + (g + 24))
+                        for oy in rows {
+                            let src = image + ((oy &* s &- pad &+ ky) &* w &- pad &+ kx)
+                            var d = dyImage + ((oy &* ow &+ columns.lowerBound) &* cout &+ g)
+                            for ox in columns {
+                                let v = SIMD8<Float>(repeating: src[ox &* s])
+                                a0 += v * load8(d); a1 += v * load8(d + 8)
+                                a2 += v * load8(d + 16); a3 += v * load8(d + 24)
+                                d += cout
+                            }
+                        }
+                        store8(a0, out + g); store8(a1, out + (g + 8))
+                        store8(a2, out + (g + 16)); store8(a3, out + (g + 24))
+                        g &+= 32
+                    }
+                    while g < cout {
+                        var acc = load8(out + g)
+                        for oy in rows {
+                            let src = image + ((oy &* s &- pad &+ ky) &* w &- pad &+ kx)
+                            var d = dyImage + ((oy &* ow &+ columns.lowerBound) &* cout &+ g)
+                            for ox in columns {
+                                acc += src[ox &* s] * load8(d)
+                                d += cout
+                            }
+                        }
+                        store8(acc, out + g)
+                        g &+= 8
+                    }
+                }
+            }
+            dyImage += oh * ow * cout
+        }
+        for o in 0..<cout { for tap in 0..<taps { dw[o * taps + tap] = dwt[tap * cout + o] } }
     }
 
     /// The input gradient (pixel optimisation only): the receptive fields'

@@ -25,6 +25,7 @@ public final class Model {
 
     private var layerOutputs: [UnsafeMutablePointer<Float>?]
     private var lastBatch = 0
+    private let pools: [MaxPool2d]
     private let inputCopy = FloatStorage(count: 1)
     private let outputGrad = FloatStorage(count: 1)
 
@@ -39,6 +40,7 @@ public final class Model {
         guard let out = s.last, out.count == 1 else { throw ModelError("\(kind.rawValue): output is not a vector") }
         classes = out[0]
         layerOutputs = Array(repeating: nil, count: layers.count)
+        pools = layers.compactMap { $0 as? MaxPool2d }
         // A ReLU directly before a max-pool is applied by the pool, after pooling.
         for i in 0..<(layers.count - 1) {
             if let relu = layers[i] as? ReLU, let pool = layers[i + 1] as? MaxPool2d {
@@ -66,9 +68,13 @@ public final class Model {
     public var inputSize: Int { inputShape.reduce(1, *) }
 
     /// Runs `n` samples through the network. `x` must stay unchanged until `backward`.
-    /// Training mode uses batch statistics and dropout.
-    public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
+    /// Training mode uses batch statistics and dropout. `inferenceOnly` promises that
+    /// no backward pass follows (evaluation, predictions), so the layers may skip
+    /// what only backward needs, such as where each pooled maximum came from.
+    public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool, inferenceOnly: Bool = false) -> UnsafeMutablePointer<Float> {
         precondition(n > 0 && n <= maxBatch, "batch of \(n) but the model is prepared for \(maxBatch)")
+        precondition(!(training && inferenceOnly), "a training pass is always followed by backward")
+        for pool in pools { pool.recordsArgmax = !inferenceOnly }
         var a = x
         for (i, layer) in layers.enumerated() {
             a = layer.forward(a, n: n, training: training)
@@ -100,7 +106,7 @@ public final class Model {
     /// Outputs (N × classes) of `n` samples in evaluation mode.
     public func outputs(_ x: [Float], count n: Int) -> [Float] {
         copyIn(x, count: n)
-        let y = forward(inputCopy.pointer, n: n, training: false)
+        let y = forward(inputCopy.pointer, n: n, training: false, inferenceOnly: true)
         return Array(UnsafeBufferPointer(start: y, count: n * classes))
     }
 

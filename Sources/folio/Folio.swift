@@ -8,6 +8,11 @@ struct Folio: ParsableCommand {
         version: FolioVersion.string,
         subcommands: [BuildCommand.self, ListCommand.self, DataCommand.self, TrainCommand.self, SummaryCommand.self, BenchCommand.self, GalleryCommand.self]
     )
+
+    static func main() {
+        CPUCheck.exitIfUnsupported()
+        main(nil)
+    }
 }
 
 enum FolioVersion {

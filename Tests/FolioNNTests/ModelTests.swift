@@ -138,6 +138,43 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(bn.batchesTracked.values[0], 1, "evaluation leaves the statistics alone")
     }
 
+    /// Mean and variance from one pass of shifted sums match a two-pass Double
+    /// reference on values far from 0 (where Σx² − (Σx)²/n would cancel), over more
+    /// rows than one block and both the eight-channel and the one-by-one channels.
+    func testBatchNormOnePassStatisticsOnOffsetData() {
+        let channels = 11, n = 3 * BatchNorm.blockRows + 5
+        let bn = BatchNorm(name: "bn", channels: channels, spatial: false)
+        bn.allocate(maxBatch: n, input: [channels])
+        var rng = SeededGenerator(seed: 4)
+        var x = (0..<(n * channels)).map { i in 1000 + Float(i % channels) + rng.uniform(-0.01, 0.01) }
+        _ = x.withUnsafeMutableBufferPointer { bn.forward($0.baseAddress!, n: n, training: true) }
+        for j in 0..<channels {
+            let column = (0..<n).map { Double(x[$0 * channels + j]) }
+            let mean = column.reduce(0, +) / Double(n)
+            let unbiased = column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)
+            // One step of momentum 0.1 from running mean 0 and running variance 1.
+            XCTAssertEqual(Double(bn.runningMean.values[j]), 0.1 * mean, accuracy: 1e-4, "channel \(j) mean")
+            XCTAssertEqual(Double(bn.runningVar.values[j]), 0.9 + 0.1 * unbiased, accuracy: 1e-7, "channel \(j) variance")
+        }
+    }
+
+    /// A forward pass that promises no backward (skipping the pools' argmax) gives the
+    /// same outputs, bit for bit, as one that keeps what backward needs.
+    func testInferenceOnlyForwardGivesTheSameOutputs() throws {
+        for kind in [ModelKind.simpleCNN, .simpleCNNBatchNorm, .deepCNN] {
+            let model = try Model(kind: kind, seed: 5)
+            model.prepare(maxBatch: 3)
+            var rng = SeededGenerator(seed: 6)
+            var x = (0..<(3 * 784)).map { _ in rng.uniform(0, 1) }
+            let (kept, skipped) = x.withUnsafeMutableBufferPointer { xp -> ([Float], [Float]) in
+                let a = Array(UnsafeBufferPointer(start: model.forward(xp.baseAddress!, n: 3, training: false), count: 30))
+                let b = Array(UnsafeBufferPointer(start: model.forward(xp.baseAddress!, n: 3, training: false, inferenceOnly: true), count: 30))
+                return (a, b)
+            }
+            XCTAssertEqual(kept, skipped, kind.rawValue)
+        }
+    }
+
     func testDropoutScalingTrainAndEval() {
         let d = Dropout(name: "d", p: 0.4)
         let n = 10_000
