@@ -294,9 +294,13 @@ public final class Conv2d: Layer {
                 if parameterGradients {
                     // Bias gradient: column sums of dY.
                     db.update(repeating: 0, count: cout)
-                    for row in (r.lowerBound * pixels)..<(r.upperBound * pixels) {
-                        let d = dy + row * cout
-                        for o in 0..<cout { db[o] += d[o] }
+                    if cout % 8 == 0 {
+                        Self.addColumnSums(dy + r.lowerBound * pixels * cout, rows: r.count * pixels, columns: cout, into: db)
+                    } else {
+                        for row in (r.lowerBound * pixels)..<(r.upperBound * pixels) {
+                            let d = dy + row * cout
+                            for o in 0..<cout { db[o] += d[o] }
+                        }
                     }
                 }
                 if let dx, !transposed { (dx + r.lowerBound * inPixels * cin).update(repeating: 0, count: r.count * inPixels * cin) }

@@ -93,6 +93,31 @@ extension Conv2d {
         if let dx { inputGradientDirect(dyStart, images: images, scratch: patches, dx: dx) }
     }
 
+    /// sums[j] += Σ over rows of m[row][j] (the bias gradient from dY), for `columns` a
+    /// multiple of 8: 32 columns at a time in four accumulator chains. The direct path
+    /// calls it per image, whose dY the weight gradient then reads again from the cache.
+    @inline(__always)
+    static func addColumnSums(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
+        var g = 0
+        while g &+ 32 <= columns {
+            var a0 = load8(sums + g), a1 = load8(sums + (g + 8)), a2 = load8(sums + (g + 16)), a3 = load8(sums + (g + 24))
+            var row = m + g
+            for _ in 0..<rows {
+                a0 += load8(row); a1 += load8(row + 8); a2 += load8(row + 16); a3 += load8(row + 24)
+                row += columns
+            }
+            store8(a0, sums + g); store8(a1, sums + (g + 8)); store8(a2, sums + (g + 16)); store8(a3, sums + (g + 24))
+            g &+= 32
+        }
+        while g < columns {
+            var acc = load8(sums + g)
+            var row = m + g
+            for _ in 0..<rows { acc += load8(row); row += columns }
+            store8(acc, sums + g)
+            g &+= 8
+        }
+    }
+
     /// dW[tap][out] = Σ over output pixels of x(pixel shifted by the tap) · dY[pixel][out],
     /// accumulated image by image (one image's dY stays in cache across the taps),
     /// each tap over only the output pixels whose shifted input lies inside the image,
@@ -105,14 +130,7 @@ extension Conv2d {
         let dw = weightPartials[part].pointer
         let db = biasPartials[part].pointer
         dwt.update(repeating: 0, count: taps * cout)
-        let pixels = images.count * oh * ow
-        var g = 0
-        while g < cout {
-            var acc = SIMD8<Float>(repeating: 0)
-            for p in 0..<pixels { acc += load8(dyStart + p * cout + g) }
-            store8(acc, db + g)
-            g += 8
-        }
+        db.update(repeating: 0, count: cout)
         /// Output positions o in 0..<n whose input o·s − pad + shift lies in 0..<size.
         func valid(_ n: Int, shift: Int, size: Int) -> Range<Int> {
             let lowest = pad - shift, highest = size - 1 + pad - shift
@@ -123,6 +141,7 @@ extension Conv2d {
         var dyImage = dyStart
         for img in images {
             let image = UnsafePointer(x + img * h * w)
+            Self.addColumnSums(dyImage, rows: oh * ow, columns: cout, into: db)
             for ky in 0..<k {
                 let rows = valid(oh, shift: ky, size: h)
                 for kx in 0..<k {
