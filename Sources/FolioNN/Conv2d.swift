@@ -50,7 +50,8 @@ public final class Conv2d: Layer {
     /// Off while only the input gradient is wanted (optimising pixels): backward
     /// then skips dW and db, leaving the previous gradients in place.
     var computesParameterGradients = true
-    private var partRows = 0
+    /// Images each part's workspaces (cols, colGrad or directPatches) can hold.
+    private var partImages: [Int] = []
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1,
                 padding: Int = 0, rng: inout SeededGenerator) {
@@ -93,29 +94,41 @@ public final class Conv2d: Layer {
         reserveParts(Engine.threads)
     }
 
-    /// Workspaces for `parts` threads (grows only; done again if the thread count rises).
+    /// Workspaces for `parts` threads, each for ⌈maxBatch / parts⌉ images (they only
+    /// grow). A part is re-reserved when it is later asked for more images than it
+    /// holds: after the thread count falls, the same part covers more of the batch.
     private func reserveParts(_ parts: Int) {
         while weightPartials.count < parts {
             weightPartials.append(FloatStorage(count: patch * outChannels))
             biasPartials.append(FloatStorage(count: outChannels))
         }
-        let perPart = (maxBatch + parts - 1) / parts
-        if usesDirectPath {
-            while directPatches.count < parts { directPatches.append(FloatStorage(count: 1)) }
-            for p in 0..<parts { directPatches[p].reserve(max(perPart * oh * ow, outChannels) * patch) }
-            return
+        while partImages.count < parts {
+            partImages.append(0)
+            if usesDirectPath {
+                directPatches.append(FloatStorage(count: 1))
+            } else {
+                cols.append(FloatStorage(count: 1)); colGrad.append(FloatStorage(count: 1))
+            }
         }
-        partRows = min(perPart, chunkImages) * oh * ow
+        let perPart = (maxBatch + parts - 1) / parts
+        let chunk = min(perPart, chunkImages)
         // colGrad holds dCols, or the unrolled dY when dX is a convolution of dY.
-        let gradRows = transposedInputGradient ? min(perPart, chunkImages) * h * w : partRows
-        let gradWidth = transposedInputGradient ? kernel * kernel * outChannels : patch
-        while cols.count < parts { cols.append(FloatStorage(count: 1)); colGrad.append(FloatStorage(count: 1)) }
-        for p in 0..<parts { cols[p].reserve(partRows * patch); colGrad[p].reserve(gradRows * gradWidth) }
+        let gradFloats = transposedInputGradient ? chunk * h * w * kernel * kernel * outChannels : chunk * oh * ow * patch
+        for p in 0..<parts where partImages[p] < perPart {
+            if usesDirectPath {
+                directPatches[p].reserve(max(perPart * oh * ow, outChannels) * patch)
+            } else {
+                cols[p].reserve(chunk * oh * ow * patch)
+                colGrad[p].reserve(gradFloats)
+            }
+            partImages[p] = perPart
+        }
     }
 
     private func partCount(_ n: Int) -> Int {
         let parts = Engine.parts(for: n, minimum: 1)
-        if parts > weightPartials.count || parts > (usesDirectPath ? directPatches.count : cols.count) { reserveParts(parts) }
+        let need = (n + parts - 1) / parts
+        if parts > partImages.count || partImages[0..<parts].contains(where: { $0 < need }) { reserveParts(parts) }
         return parts
     }
 
@@ -238,16 +251,51 @@ public final class Conv2d: Layer {
         }
     }
 
+    /// The direct path's forward pass over a batch, images split across threads.
+    func runDirect(_ x: UnsafeMutablePointer<Float>, n: Int, into y: UnsafeMutablePointer<Float>) {
+        let parts = partCount(n)
+        Engine.run(parts: parts) { part in forwardDirect(x, images: Engine.range(part, of: parts, count: n), y: y) }
+    }
+
+    /// For `ConvolutionPoolStage`, in training: the direct path's weight and bias
+    /// gradients without dX, where `produce(images)` first writes those images' dY
+    /// into `dy`, a few images at a time, so they are read back from the cache.
+    func backwardDirectParameters(n: Int, dy: UnsafeMutablePointer<Float>, imagesPerStep: Int,
+                                  produce: (Range<Int>) -> Void) {
+        guard let x = input else { preconditionFailure("\(name): backward before forward") }
+        precondition(usesDirectPath && computesParameterGradients)
+        let parts = partCount(n), perImage = oh * ow * outChannels
+        Engine.run(parts: parts) { part in
+            let r = Engine.range(part, of: parts, count: n)
+            beginDirectGradients(part: part)
+            var start = r.lowerBound
+            while start < r.upperBound {
+                let images = start..<min(start + imagesPerStep, r.upperBound)
+                produce(images)
+                accumulateDirectGradients(x, UnsafePointer(dy + images.lowerBound * perImage), images: images, part: part)
+                start = images.upperBound
+            }
+            finishDirectGradients(part: part)
+        }
+        sumPartials(parts)
+    }
+
+    /// For `ConvolutionPoolStage`: readies the direct path's forward pass over `x`
+    /// (which backward will use) and returns where its output goes.
+    func beginDirectForward(_ x: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+        precondition(usesDirectPath)
+        input = x
+        refreshTapMajorWeights()
+        return output.pointer
+    }
+
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
         input = x
         let y = output.pointer, cout = outChannels, pixels = oh * ow, p = patch
         let parts = partCount(n)
         if usesDirectPath {
             refreshTapMajorWeights()
-            Engine.run(parts: parts) { part in
-                let r = Engine.range(part, of: parts, count: n)
-                forwardDirect(x, images: r, y: y)
-            }
+            runDirect(x, n: n, into: y)
             return y
         }
         let b = bias.value.pointer, wgt = weight.value.pointer, unrolling = inputUnrolling

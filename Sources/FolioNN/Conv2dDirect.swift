@@ -124,13 +124,30 @@ extension Conv2d {
     /// so the inner loop has no padding tests. Then transposed to [out][tap].
     private func parameterGradientsDirect(_ x: UnsafeMutablePointer<Float>, _ dyStart: UnsafePointer<Float>, images: Range<Int>,
                                           part: Int, patches: UnsafeMutablePointer<Float>) {
-        let k = kernel, taps = k * k, cout = outChannels
+        beginDirectGradients(part: part)
+        accumulateDirectGradients(x, dyStart, images: images, part: part)
+        finishDirectGradients(part: part)
+    }
+
+    /// Clears part `part`'s [tap][out] weight-gradient scratch and its bias gradient.
+    func beginDirectGradients(part: Int) {
+        directPatches[part].pointer.update(repeating: 0, count: kernel * kernel * outChannels)
+        biasPartials[part].pointer.update(repeating: 0, count: outChannels)
+    }
+
+    /// Moves part `part`'s weight gradient from the [tap][out] scratch to [out][tap].
+    func finishDirectGradients(part: Int) {
+        let taps = kernel * kernel, cout = outChannels, dwt = directPatches[part].pointer, dw = weightPartials[part].pointer
+        for o in 0..<cout { for tap in 0..<taps { dw[o * taps + tap] = dwt[tap * cout + o] } }
+    }
+
+    /// Adds images' contributions to part `part`'s weight and bias gradients;
+    /// `dyStart` is the first of those images' dY.
+    func accumulateDirectGradients(_ x: UnsafeMutablePointer<Float>, _ dyStart: UnsafePointer<Float>, images: Range<Int>, part: Int) {
+        let k = kernel, cout = outChannels
         let h = inputHeight, w = inputWidth, oh = outputHeight, ow = outputWidth, s = stride, pad = padding
-        let dwt = patches  // [tap][out] scratch
-        let dw = weightPartials[part].pointer
+        let dwt = directPatches[part].pointer  // [tap][out] scratch
         let db = biasPartials[part].pointer
-        dwt.update(repeating: 0, count: taps * cout)
-        db.update(repeating: 0, count: cout)
         /// Output positions o in 0..<n whose input o·s − pad + shift lies in 0..<size.
         func valid(_ n: Int, shift: Int, size: Int) -> Range<Int> {
             let lowest = pad - shift, highest = size - 1 + pad - shift
@@ -182,7 +199,6 @@ extension Conv2d {
             }
             dyImage += oh * ow * cout
         }
-        for o in 0..<cout { for tap in 0..<taps { dw[o * taps + tap] = dwt[tap * cout + o] } }
     }
 
     /// The input gradient (pixel optimisation only): the receptive fields'

@@ -49,7 +49,7 @@ public final class MaxPool2d: Layer {
 
     /// 2×2 windows with stride 2 over even sizes and channels in multiples of 8:
     /// the SimpleCNN's case, done eight channels at a time.
-    private var isPairwise: Bool { kernel == 2 && stride == 2 && h % 2 == 0 && w % 2 == 0 && c % 8 == 0 }
+    var isPairwise: Bool { kernel == 2 && stride == 2 && h % 2 == 0 && w % 2 == 0 && c % 8 == 0 }
 
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
         argmaxIsCurrent = recordsArgmax
@@ -108,6 +108,27 @@ public final class MaxPool2d: Layer {
             }
         }
         return dx
+    }
+
+    /// For `ConvolutionPoolStage`: readies a pairwise forward pass and returns where
+    /// its output goes; `forwardImages` then pools any range of images.
+    func beginPairwiseForward() -> UnsafeMutablePointer<Float> {
+        precondition(isPairwise)
+        argmaxIsCurrent = recordsArgmax
+        return output.pointer
+    }
+
+    /// For `ConvolutionPoolStage`: where the pairwise backward pass writes dX, and
+    /// that pass over any range of images.
+    var inputGradientPointer: UnsafeMutablePointer<Float> { inputGrad.pointer }
+
+    func backwardImages(_ dy: UnsafeMutablePointer<Float>, images: Range<Int>) {
+        precondition(isPairwise && argmaxIsCurrent, "\(name): backward after a forward pass marked inference-only")
+        backwardPairwise(dy, images: images)
+    }
+
+    func forwardImages(_ x: UnsafeMutablePointer<Float>, images: Range<Int>) {
+        if recordsArgmax { forwardPairwise(x, images: images) } else { maximaPairwise(x, images: images) }
     }
 
     /// `recordArgmax` off (no backward follows) skips storing where each

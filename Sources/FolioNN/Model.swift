@@ -26,6 +26,8 @@ public final class Model {
     private var layerOutputs: [UnsafeMutablePointer<Float>?]
     private var lastBatch = 0
     private let pools: [MaxPool2d]
+    /// For each layer index, the convolution–pool stage starting there, if any.
+    private var stages: [ConvolutionPoolStage?] = []
     private let inputCopy = FloatStorage(count: 1)
     private let outputGrad = FloatStorage(count: 1)
 
@@ -48,6 +50,7 @@ public final class Model {
                 pool.appliesReLU = true
             }
         }
+        stages = layers.indices.map { ConvolutionPoolStage(layers, at: $0) }
     }
 
     /// Sets how many threads the engine uses (process-wide; see `Engine`). Results
@@ -76,9 +79,18 @@ public final class Model {
         precondition(!(training && inferenceOnly), "a training pass is always followed by backward")
         for pool in pools { pool.recordsArgmax = !inferenceOnly }
         var a = x
-        for (i, layer) in layers.enumerated() {
-            a = layer.forward(a, n: n, training: training)
-            layerOutputs[i] = a
+        var i = 0
+        while i < layers.count {
+            if let stage = stages[i] {
+                let out = stage.forward(a, n: n, training: training)
+                layerOutputs[i] = out.conv; layerOutputs[i + 1] = out.relu; layerOutputs[i + 2] = out.pool
+                a = out.pool
+                i += 3
+            } else {
+                a = layers[i].forward(a, n: n, training: training)
+                layerOutputs[i] = a
+                i += 1
+            }
         }
         lastBatch = n
         return a
@@ -89,8 +101,14 @@ public final class Model {
     @discardableResult
     public func backward(_ dOutput: UnsafeMutablePointer<Float>, n: Int, needInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
         var d: UnsafeMutablePointer<Float>? = dOutput
-        for i in stride(from: layers.count - 1, through: 0, by: -1) {
+        var i = layers.count - 1
+        while i >= 0 {
+            // A first convolution–pool stage whose input gradient nobody needs (training).
+            if i == 2, !needInputGradient, let stage = stages[0], stage.backwardParametersOnly(d!, n: n) {
+                return nil
+            }
             d = layers[i].backward(d!, n: n, needInputGradient: i > 0 || needInputGradient)
+            i -= 1
         }
         return d
     }

@@ -146,10 +146,17 @@ final class WorkerPool: @unchecked Sendable {
             }
             seen = current
             if worker.index < current & 0xFFFF {
-                job!(worker.index)
+                runPart(worker.index)
                 remaining.subtract(1, ordering: .releasing)
             }
         }
+    }
+
+    /// Calls the job in a frame of its own, so that the worker's reference to the
+    /// closure is released before it reports the part done: `run` clears the job
+    /// then, and `withoutActuallyEscaping` checks that no reference outlives it.
+    @inline(never) private func runPart(_ part: Int) {
+        job!(part)
     }
 
     /// One poll of a shared flag while waiting. Every 64th gives the core away

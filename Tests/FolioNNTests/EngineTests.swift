@@ -1,4 +1,5 @@
 import XCTest
+import FolioData
 @testable import FolioNN
 
 final class EngineTests: XCTestCase {
@@ -20,6 +21,35 @@ final class EngineTests: XCTestCase {
                 if slots[part] != (part < parts ? 1 : 0) { return }
             }
             if job == 10_000 { usleep(20_000) }  // past the spin time: the workers sleep
+        }
+    }
+
+    /// A convolution whose workspaces were reserved under three threads (two images a
+    /// part for a batch of five) computes the same as a fresh one when used under two
+    /// (three images a part), on the GEMM path and the direct one-channel path.
+    func testConvolutionReservedForMoreThreadsServesFewer() throws {
+        for (inChannels, outChannels) in [(2, 3), (1, 16)] {
+            func layer() -> Conv2d {
+                var rng = SeededGenerator(seed: 9)
+                return Conv2d(name: "c", inChannels: inChannels, outChannels: outChannels, kernel: 3, stride: 1, padding: 1, rng: &rng)
+            }
+            func pass(_ conv: Conv2d) -> [Float] {
+                var rng = SeededGenerator(seed: 10)
+                var x = (0..<(5 * 36 * inChannels)).map { _ in rng.uniform(-1, 1) }
+                var dy = (0..<(5 * 36 * outChannels)).map { _ in rng.uniform(-1, 1) }
+                return x.withUnsafeMutableBufferPointer { xp in dy.withUnsafeMutableBufferPointer { dp in
+                    let y = Array(UnsafeBufferPointer(start: conv.forward(xp.baseAddress!, n: 5, training: true), count: dp.count))
+                    let dx = conv.backward(dp.baseAddress!, n: 5, needInputGradient: true)!
+                    return y + Array(UnsafeBufferPointer(start: dx, count: xp.count)) + Array(conv.weight.gradients) + Array(conv.bias.gradients)
+                } }
+            }
+            Engine.setThreads(3)
+            let reused = layer()
+            reused.allocate(maxBatch: 5, input: [inChannels, 6, 6])
+            Engine.setThreads(2)
+            let fresh = layer()
+            fresh.allocate(maxBatch: 5, input: [inChannels, 6, 6])
+            XCTAssertEqual(pass(reused), pass(fresh), "\(inChannels) → \(outChannels) channels")
         }
     }
 

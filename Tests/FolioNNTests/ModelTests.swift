@@ -175,6 +175,43 @@ final class ModelTests: XCTestCase {
         }
     }
 
+    /// The first convolution and its pool run together (ConvolutionPoolStage) give
+    /// the same outputs, and after backward the same gradients, as the layers run one
+    /// by one; with a batch that leaves one thread an odd number of images.
+    func testFusedFirstStageMatchesLayerByLayer() throws {
+        for kind in [ModelKind.simpleCNN, .deepCNN] {
+            let fused = try Model(kind: kind, seed: 8), plain = try Model(kind: kind, seed: 8)
+            let n = 5
+            fused.prepare(maxBatch: n); plain.prepare(maxBatch: n)
+            var rng = SeededGenerator(seed: 9)
+            var x = (0..<(n * 784)).map { _ in rng.uniform(0, 1) }
+            var dOut = (0..<(n * 10)).map { _ in rng.uniform(-1, 1) }
+            func run(_ model: Model, layerByLayer: Bool) -> [Float] {
+                x.withUnsafeMutableBufferPointer { xp in
+                    var y = xp.baseAddress!
+                    if layerByLayer {
+                        for layer in model.layers { y = layer.forward(y, n: n, training: true) }
+                    } else {
+                        y = model.forward(xp.baseAddress!, n: n, training: true)
+                    }
+                    let outputs = Array(UnsafeBufferPointer(start: y, count: n * 10))
+                    dOut.withUnsafeMutableBufferPointer { dp in
+                        if layerByLayer {
+                            var d: UnsafeMutablePointer<Float>? = dp.baseAddress!
+                            for i in model.layers.indices.reversed() {
+                                d = model.layers[i].backward(d!, n: n, needInputGradient: i > 0)
+                            }
+                        } else {
+                            _ = model.backward(dp.baseAddress!, n: n, needInputGradient: false)
+                        }
+                    }
+                    return outputs + model.trainableParameters.flatMap { Array($0.gradients) }
+                }
+            }
+            XCTAssertEqual(run(fused, layerByLayer: false), run(plain, layerByLayer: true), kind.rawValue)
+        }
+    }
+
     func testDropoutScalingTrainAndEval() {
         let d = Dropout(name: "d", p: 0.4)
         let n = 10_000

@@ -1,0 +1,61 @@
+/// The first convolution (one input channel, direct path), its ReLU folded into the
+/// following 2 × 2 max-pool, and that pool, run forward together: each thread
+/// convolves two images and pools them at once, so the pool reads the convolution's
+/// output from the core's cache instead of memory. That output is the network's
+/// largest (64 × 28 × 28 × 32 floats, 6.4 MB for a SimpleCNN batch): written and then
+/// read back whole, it cost a trip to memory each way. Backward in training (no dX
+/// wanted) likewise un-pools two images' gradients and adds them to the
+/// convolution's weight gradients at once. The values are the same as running the
+/// three layers one after another, in the same order within each thread.
+struct ConvolutionPoolStage {
+    let conv: Conv2d
+    let relu: ReLU
+    let pool: MaxPool2d
+    /// Index of the convolution in the model's layers; the ReLU and pool follow it.
+    let first: Int
+    static let imagesPerStep = 2
+
+    /// The stage starting at `layers[i]`, if those layers form one.
+    init?(_ layers: [Layer], at i: Int) {
+        guard i + 2 < layers.count, let conv = layers[i] as? Conv2d, conv.usesDirectPath,
+              let relu = layers[i + 1] as? ReLU, relu.foldedIntoPool,
+              let pool = layers[i + 2] as? MaxPool2d, pool.appliesReLU else { return nil }
+        self.conv = conv; self.relu = relu; self.pool = pool; first = i
+    }
+
+    /// Returns the three layers' outputs (the ReLU's is the convolution's, as when it is folded).
+    func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool)
+        -> (conv: UnsafeMutablePointer<Float>, relu: UnsafeMutablePointer<Float>, pool: UnsafeMutablePointer<Float>) {
+        let convolved = conv.beginDirectForward(x)
+        let activated = relu.forward(convolved, n: n, training: training)
+        guard pool.isPairwise else {
+            // Sizes the pairwise pool does not take: layer by layer.
+            conv.runDirect(x, n: n, into: convolved)
+            return (convolved, activated, pool.forward(activated, n: n, training: training))
+        }
+        let pooled = pool.beginPairwiseForward()
+        let parts = Engine.parts(for: n, minimum: 1)
+        Engine.run(parts: parts) { part in
+            let r = Engine.range(part, of: parts, count: n)
+            var start = r.lowerBound
+            while start < r.upperBound {
+                let images = start..<min(start + Self.imagesPerStep, r.upperBound)
+                conv.forwardDirect(x, images: images, y: convolved)
+                pool.forwardImages(activated, images: images)
+                start = images.upperBound
+            }
+        }
+        return (convolved, activated, pooled)
+    }
+
+    /// Backward through the three layers when the convolution's input gradient is
+    /// not wanted and its parameter gradients are; false (nothing done) otherwise.
+    func backwardParametersOnly(_ dy: UnsafeMutablePointer<Float>, n: Int) -> Bool {
+        guard pool.isPairwise, conv.computesParameterGradients else { return false }
+        let pooledGradient = pool.inputGradientPointer
+        conv.backwardDirectParameters(n: n, dy: pooledGradient, imagesPerStep: Self.imagesPerStep) { images in
+            pool.backwardImages(dy, images: images)
+        }
+        return true
+    }
+}
