@@ -42,6 +42,20 @@ public final class Linear: Layer {
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
         input = x
         let y = output.pointer, b = bias.value.pointer, o = outFeatures, i = inFeatures, wgt = weight.value.pointer
+        // In evaluation, batches of 32 and more are split across threads by rows:
+        // each thread's GEMM then reuses the whole packed weight for its images, which
+        // measured 5–20 % faster batch-64 inference than splitting the output
+        // features. Training keeps the feature split, which backward's dW shares.
+        if !training && n >= 32 {
+            let parts = Engine.parts(for: n, minimum: 16)
+            Engine.run(parts: parts) { part in
+                let r = Engine.range(part, of: parts, count: n)
+                for row in r { (y + row * o).update(from: b, count: o) }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(r.count), Int32(o), Int32(i),
+                            1, x + r.lowerBound * i, Int32(i), wgt, Int32(i), 1, y + r.lowerBound * o, Int32(o))
+            }
+            return y
+        }
         for row in 0..<n { (y + row * o).update(from: b, count: o) }
         let parts = Engine.parts(for: o, minimum: 16)
         Engine.run(parts: parts) { part in

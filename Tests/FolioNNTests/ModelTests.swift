@@ -212,6 +212,23 @@ final class ModelTests: XCTestCase {
         }
     }
 
+    /// Evaluation splits a Linear layer's batch across threads by rows, training by
+    /// output features: the outputs agree (to rounding, the GEMMs being blocked apart).
+    func testLinearEvaluationSplitMatchesTraining() {
+        Engine.setThreads(2)
+        var rng = SeededGenerator(seed: 13)
+        let fc = Linear(name: "fc", inFeatures: 70, outFeatures: 40, rng: &rng)
+        let n = 40
+        fc.allocate(maxBatch: n, input: [70])
+        var x = (0..<(n * 70)).map { _ in rng.uniform(-1, 1) }
+        let (train, eval) = x.withUnsafeMutableBufferPointer { xp -> ([Float], [Float]) in
+            let t = Array(UnsafeBufferPointer(start: fc.forward(xp.baseAddress!, n: n, training: true), count: n * 40))
+            let e = Array(UnsafeBufferPointer(start: fc.forward(xp.baseAddress!, n: n, training: false), count: n * 40))
+            return (t, e)
+        }
+        for (a, b) in zip(train, eval) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+    }
+
     func testDropoutScalingTrainAndEval() {
         let d = Dropout(name: "d", p: 0.4)
         let n = 10_000
