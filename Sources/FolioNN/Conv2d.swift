@@ -290,14 +290,14 @@ public final class Conv2d: Layer {
     }
 
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
-        input = x
-        let y = output.pointer, cout = outChannels, pixels = oh * ow, p = patch
-        let parts = partCount(n)
         if usesDirectPath {
-            refreshTapMajorWeights()
+            let y = beginDirectForward(x)
             runDirect(x, n: n, into: y)
             return y
         }
+        input = x
+        let y = output.pointer, cout = outChannels, pixels = oh * ow, p = patch
+        let parts = partCount(n)
         let b = bias.value.pointer, wgt = weight.value.pointer, unrolling = inputUnrolling
         Engine.run(parts: parts) { part in
             let r = Engine.range(part, of: parts, count: n)

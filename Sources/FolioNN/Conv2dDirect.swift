@@ -88,9 +88,13 @@ extension Conv2d {
     func backwardDirect(_ x: UnsafeMutablePointer<Float>, _ dy: UnsafeMutablePointer<Float>, images: Range<Int>, part: Int,
                         dx: UnsafeMutablePointer<Float>?, parameterGradients: Bool = true) {
         let dyStart = UnsafePointer(dy + images.lowerBound * outputHeight * outputWidth * outChannels)
-        let patches = directPatches[part].pointer
-        if parameterGradients { parameterGradientsDirect(x, dyStart, images: images, part: part, patches: patches) }
-        if let dx { inputGradientDirect(dyStart, images: images, scratch: patches, dx: dx) }
+        if parameterGradients {
+            beginDirectGradients(part: part)
+            accumulateDirectGradients(x, dyStart, images: images, part: part)
+            finishDirectGradients(part: part)
+        }
+        // The scratch is free again once dW has left it.
+        if let dx { inputGradientDirect(dyStart, images: images, scratch: directPatches[part].pointer, dx: dx) }
     }
 
     /// sums[j] += Σ over rows of m[row][j] (the bias gradient from dY), for `columns` a
@@ -122,13 +126,6 @@ extension Conv2d {
     /// accumulated image by image (one image's dY stays in cache across the taps),
     /// each tap over only the output pixels whose shifted input lies inside the image,
     /// so the inner loop has no padding tests. Then transposed to [out][tap].
-    private func parameterGradientsDirect(_ x: UnsafeMutablePointer<Float>, _ dyStart: UnsafePointer<Float>, images: Range<Int>,
-                                          part: Int, patches: UnsafeMutablePointer<Float>) {
-        beginDirectGradients(part: part)
-        accumulateDirectGradients(x, dyStart, images: images, part: part)
-        finishDirectGradients(part: part)
-    }
-
     /// Clears part `part`'s [tap][out] weight-gradient scratch and its bias gradient.
     func beginDirectGradients(part: Int) {
         directPatches[part].pointer.update(repeating: 0, count: kernel * kernel * outChannels)

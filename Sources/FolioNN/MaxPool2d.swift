@@ -53,7 +53,11 @@ public final class MaxPool2d: Layer {
 
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
         argmaxIsCurrent = recordsArgmax
-        if isPairwise { return forwardPairwise(x, n: n, recordArgmax: recordsArgmax) }
+        if isPairwise {
+            let parts = Engine.parts(for: n, minimum: 1)
+            Engine.run(parts: parts) { part in forwardImages(x, images: Engine.range(part, of: parts, count: n)) }
+            return output.pointer
+        }
         let parts = Engine.parts(for: n, minimum: 1)
         Engine.run(parts: parts) { part in forwardGeneric(x, images: Engine.range(part, of: parts, count: n)) }
         return output.pointer
@@ -131,18 +135,8 @@ public final class MaxPool2d: Layer {
         if recordsArgmax { forwardPairwise(x, images: images) } else { maximaPairwise(x, images: images) }
     }
 
-    /// `recordArgmax` off (no backward follows) skips storing where each
-    /// maximum came from, a quarter of the memory traffic of the pass.
-    private func forwardPairwise(_ x: UnsafeMutablePointer<Float>, n: Int, recordArgmax: Bool) -> UnsafeMutablePointer<Float> {
-        let parts = Engine.parts(for: n, minimum: 1)
-        Engine.run(parts: parts) { part in
-            let images = Engine.range(part, of: parts, count: n)
-            if recordArgmax { forwardPairwise(x, images: images) } else { maximaPairwise(x, images: images) }
-        }
-        return output.pointer
-    }
-
-    /// The pairwise forward pass without argmax.
+    /// The pairwise forward pass without argmax (no backward follows): a quarter
+    /// less memory traffic.
     private func maximaPairwise(_ x: UnsafeMutablePointer<Float>, images: Range<Int>) {
         let y = output.pointer, c = self.c, rowStride = w * c, relu = appliesReLU
         let zero = SIMD8<Float>(repeating: 0)
