@@ -38,8 +38,8 @@ public final class Conv2d: Layer {
     private let flippedWeight = FloatStorage(count: 1)
     /// Per part (thread): im2col rows, their gradient, and partial weight and bias
     /// gradients, summed in part order after the parallel pass.
-    private var cols: [FloatStorage] = []
-    private var colGrad: [FloatStorage] = []
+    var cols: [FloatStorage] = []
+    var colGrad: [FloatStorage] = []
     var weightPartials: [FloatStorage] = []
     /// Per part, the direct path's scratch: dW in [tap][out] order, then the
     /// receptive fields' gradients [pixel][tap] when dX is wanted.
@@ -53,6 +53,28 @@ public final class Conv2d: Layer {
     /// Images each part's workspaces (cols, colGrad or directPatches) can hold.
     private var partImages: [Int] = []
 
+    /// How a convolution with more than one input channel is computed.
+    public enum Algorithm: Sendable {
+        /// Unrolled receptive fields (im2col) times the weights, by OpenBLAS.
+        case unrolled
+        /// Winograd's F(2 × 2, r × r) (see Conv2dWinograd.swift).
+        case winograd
+    }
+    /// Winograd where it applies (stride 1, 3 × 3 or 5 × 5 kernels, channel counts
+    /// that are multiples of 16), else unrolled. Tests set it to compare the two.
+    public var algorithm: Algorithm {
+        didSet {
+            precondition(algorithm == .unrolled || winogradTransform != nil, "\(name): Winograd does not apply")
+            if algorithm != oldValue, maxBatch > 0 { partImages = partImages.map { _ in 0 }; allocate(maxBatch: maxBatch, input: [inChannels, h, w]) }
+        }
+    }
+    let winogradTransform: WinogradTransform?
+    var usesWinograd: Bool { algorithm == .winograd && !usesDirectPath }
+    /// The transformed kernels, [ξ][in][out] and [ξ][out][in].
+    let winogradU = FloatStorage(count: 1), winogradUT = FloatStorage(count: 1)
+    /// Per part, dU = Σ dMᵀ V as [ξ][out][in].
+    var transformedGradients: [FloatStorage] = []
+
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1,
                 padding: Int = 0, rng: inout SeededGenerator) {
         precondition(kernel > 0 && stride > 0 && padding >= 0)
@@ -62,6 +84,9 @@ public final class Conv2d: Layer {
         weight = Parameter(name: name + ".weight", shape: [outChannels, inChannels, kernel, kernel],
                            convolutionLayout: (outChannels, inChannels, kernel, kernel))
         bias = Parameter(name: name + ".bias", shape: [outChannels])
+        let winograd = Self.winogradApplies(kernel: kernel, stride: stride, inChannels: inChannels, outChannels: outChannels)
+        winogradTransform = winograd ? WinogradTransform(m: 2, r: kernel) : nil
+        algorithm = winograd ? .winograd : .unrolled
         let fanIn = inChannels * kernel * kernel
         initialiseUniform(weight, fanIn: fanIn, rng: &rng)
         initialiseUniform(bias, fanIn: fanIn, rng: &rng)
@@ -85,12 +110,17 @@ public final class Conv2d: Layer {
         let out = try! outputShape(for: shape)
         h = shape[1]; w = shape[2]; oh = out[1]; ow = out[2]
         self.maxBatch = max(self.maxBatch, maxBatch)
-        let rowBytes = oh * ow * patch * MemoryLayout<Float>.stride
+        let winograd = winogradFloatsPerImage
+        let rowBytes = (usesWinograd ? winograd.v + winograd.m : oh * ow * patch) * MemoryLayout<Float>.stride
         chunkImages = min(Self.maxChunkImages, max(1, Self.chunkBudget / max(rowBytes, 1)))
         output.reserve(maxBatch * oh * ow * outChannels)
         inputGrad.reserve(maxBatch * h * w * inChannels)
         tapMajor.reserve(patch * outChannels)
-        if transposedInputGradient { flippedWeight.reserve(patch * outChannels) }
+        if transposedInputGradient && !usesWinograd { flippedWeight.reserve(patch * outChannels) }
+        if usesWinograd {
+            let planes = (kernel + 1) * (kernel + 1)
+            winogradU.reserve(planes * inChannels * outChannels); winogradUT.reserve(planes * inChannels * outChannels)
+        }
         reserveParts(Engine.threads)
     }
 
@@ -101,6 +131,10 @@ public final class Conv2d: Layer {
         while weightPartials.count < parts {
             weightPartials.append(FloatStorage(count: patch * outChannels))
             biasPartials.append(FloatStorage(count: outChannels))
+        }
+        if usesWinograd {
+            let planes = (kernel + 1) * (kernel + 1)
+            while transformedGradients.count < parts { transformedGradients.append(FloatStorage(count: planes * inChannels * outChannels)) }
         }
         while partImages.count < parts {
             partImages.append(0)
@@ -117,6 +151,9 @@ public final class Conv2d: Layer {
         for p in 0..<parts where partImages[p] < perPart {
             if usesDirectPath {
                 directPatches[p].reserve(max(perPart * oh * ow, outChannels) * patch)
+            } else if usesWinograd {
+                let perImage = winogradFloatsPerImage
+                cols[p].reserve(chunk * perImage.v); colGrad[p].reserve(chunk * perImage.m)
             } else {
                 cols[p].reserve(chunk * oh * ow * patch)
                 colGrad[p].reserve(gradFloats)
@@ -125,7 +162,7 @@ public final class Conv2d: Layer {
         }
     }
 
-    private func partCount(_ n: Int) -> Int {
+    func partCount(_ n: Int) -> Int {
         let parts = Engine.parts(for: n, minimum: 1)
         let need = (n + parts - 1) / parts
         if parts > partImages.count || partImages[0..<parts].contains(where: { $0 < need }) { reserveParts(parts) }
@@ -296,6 +333,10 @@ public final class Conv2d: Layer {
             return y
         }
         input = x
+        if usesWinograd {
+            forwardWinograd(x, n: n, into: output.pointer)
+            return output.pointer
+        }
         let y = output.pointer, cout = outChannels, pixels = oh * ow, p = patch
         let parts = partCount(n)
         let b = bias.value.pointer, wgt = weight.value.pointer, unrolling = inputUnrolling
@@ -325,6 +366,10 @@ public final class Conv2d: Layer {
         let parts = partCount(n)
         let dx: UnsafeMutablePointer<Float>? = needInputGradient ? inputGrad.pointer : nil
         let parameterGradients = computesParameterGradients
+        if usesWinograd {
+            backwardWinograd(x, dy, n: n, dx: dx)
+            return dx
+        }
         if usesDirectPath {
             Engine.run(parts: parts) { part in
                 backwardDirect(x, dy, images: Engine.range(part, of: parts, count: n), part: part, dx: dx,

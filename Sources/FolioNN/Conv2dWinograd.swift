@@ -1,0 +1,175 @@
+/// Stride-1 convolutions with 3 × 3 or 5 × 5 kernels by Winograd's F(2 × 2, r × r):
+/// each 2 × 2 block of outputs ("tile") comes from an α × α patch (α = r + 1)
+/// transformed by Bᵀ · B, multiplied elementwise with the transformed kernel
+/// G g Gᵀ, and transformed back by Aᵀ · A (see `WinogradTransform`). Summed over
+/// the input channels, the elementwise products become α² matrix products,
+///
+///     M[ξ] (tiles × out) = V[ξ] (tiles × in) · U[ξ] (in × out),   ξ < α²,
+///
+/// with 2.25 (3 × 3) or 2.8 (5 × 5) times fewer multiplications than the direct sum.
+/// Backward is the exact adjoint of the same steps: dM = A dY Aᵀ per tile, then
+/// dU[ξ] = dM[ξ]ᵀ V[ξ] (→ dW = Gᵀ dU G) and dV[ξ] = dM[ξ] U[ξ]ᵀ (→ dX = B dV Bᵀ,
+/// added up where neighbouring patches overlap).
+///
+/// Per part (thread) and chunk of images, `cols` holds V as [ξ][tile][in] and
+/// `colGrad` holds M or dM as [ξ][tile][out]; dV overwrites V plane by plane once
+/// that plane's dU product has read it.
+extension Conv2d {
+    /// Output tiles per row and column: edge tiles may hang over the output.
+    var tileRows: Int { (outputHeight + 1) / 2 }
+    var tileColumns: Int { (outputWidth + 1) / 2 }
+    var tilesPerImage: Int { tileRows * tileColumns }
+
+    static func winogradApplies(kernel: Int, stride: Int, inChannels: Int, outChannels: Int) -> Bool {
+        stride == 1 && (kernel == 3 || kernel == 5) && inChannels % 16 == 0 && outChannels % 16 == 0
+    }
+
+    /// Floats of V and of M per image.
+    var winogradFloatsPerImage: (v: Int, m: Int) {
+        let planes = (kernel + 1) * (kernel + 1)
+        return (planes * tilesPerImage * inChannels, planes * tilesPerImage * outChannels)
+    }
+
+    /// U[ξ][in][out] = (G g Gᵀ)[ξ] for every pair of channels, and Uᵀ as
+    /// [ξ][out][in], which dX multiplies by (the weights do not change between a
+    /// forward pass and its backward pass). Eight input channels at a time (they
+    /// are contiguous in the weights), output channels split across threads.
+    func refreshWinogradWeights() {
+        let t = winogradTransform!, k = kernel, alpha = t.alpha, planes = alpha * alpha
+        let cin = inChannels, cout = outChannels, w = weight.value.pointer, u = winogradU.pointer, ut = winogradUT.pointer
+        let parts = Engine.parts(for: cout, minimum: 8)
+        Engine.run(parts: parts) { part in
+            withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: k * k + 2 * planes) { buffer in
+                let taps = buffer.baseAddress!, tmp = taps + k * k, tile = tmp + planes
+                for o in Engine.range(part, of: parts, count: cout) {
+                    for i in Swift.stride(from: 0, to: cin, by: 8) {
+                        for tap in 0..<(k * k) { taps[tap] = load8(w + ((o * k * k + tap) * cin + i)) }
+                        WinogradTransform.sandwich(t.g, rows: alpha, taps, p: k, q: k, t.g, columns: alpha, tmp: tmp, into: tile)
+                        for xi in 0..<planes {
+                            store8(tile[xi], ut + ((xi * cout + o) * cin + i))
+                            for lane in 0..<8 { u[(xi * cin + i + lane) * cout + o] = tile[xi][lane] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `body(image, ty, tx, tile)` for every tile of images first..<first+count,
+    /// `tile` counting the chunk's tiles from 0 (the row of the tile in V and M).
+    @inline(__always)
+    private func forEachTile(first: Int, count: Int, _ body: (_ image: Int, _ ty: Int, _ tx: Int, _ tile: Int) -> Void) {
+        let rows = tileRows, columns = tileColumns
+        var tile = 0
+        for image in first..<(first + count) {
+            for ty in 0..<rows {
+                for tx in 0..<columns { body(image, ty, tx, tile); tile &+= 1 }
+            }
+        }
+    }
+
+    /// V for images first..<first+count: Bᵀ d B of every tile's α × α input patch
+    /// (zeros beyond the border), eight channels at a time.
+    func winogradInputTiles(_ x: UnsafePointer<Float>, first: Int, count: Int, into v: UnsafeMutablePointer<Float>,
+                            scratch: UnsafeMutablePointer<SIMD8<Float>>) {
+        let alpha = winogradTransform!.alpha, planes = alpha * alpha, cin = inChannels
+        let h = inputHeight, w = inputWidth, pad = padding, tiles = count * tilesPerImage
+        let d = scratch, tmp = scratch + planes, out = scratch + 2 * planes
+        forEachTile(first: first, count: count) { img, ty, tx, tile in
+            let image = x + img * h * w * cin
+            let y0 = 2 * ty - pad, x0 = 2 * tx - pad
+            let inside = y0 >= 0 && x0 >= 0 && y0 + alpha <= h && x0 + alpha <= w
+            for c in Swift.stride(from: 0, to: cin, by: 8) {
+                if inside {
+                    var src = image + ((y0 &* w &+ x0) &* cin &+ c)
+                    for j in 0..<alpha {
+                        for xk in 0..<alpha { d[j &* alpha &+ xk] = load8(src + xk &* cin) }
+                        src += w &* cin
+                    }
+                } else {
+                    for j in 0..<alpha {
+                        let iy = y0 &+ j
+                        let rowInside = iy >= 0 && iy < h
+                        for xk in 0..<alpha {
+                            let ix = x0 &+ xk
+                            d[j &* alpha &+ xk] = rowInside && ix >= 0 && ix < w ? load8(image + ((iy &* w &+ ix) &* cin &+ c)) : SIMD8()
+                        }
+                    }
+                }
+                if alpha == 4 { F23.input(d, into: out) } else { F25.input(d, tmp: tmp, into: out) }
+                for xi in 0..<planes { store8(out[xi], v + ((xi &* tiles &+ tile) &* cin &+ c)) }
+            }
+        }
+    }
+
+    /// Y for images first..<first+count from M: Aᵀ M A per tile, plus the bias, for
+    /// the outputs inside the image.
+    func winogradOutputTiles(_ mm: UnsafePointer<Float>, first: Int, count: Int, into y: UnsafeMutablePointer<Float>,
+                             scratch: UnsafeMutablePointer<SIMD8<Float>>) {
+        let alpha = winogradTransform!.alpha, planes = alpha * alpha, cout = outChannels
+        let oh = outputHeight, ow = outputWidth, bias = bias.value.pointer, tiles = count * tilesPerImage
+        let m = scratch, tmp = scratch + planes, out = scratch + 2 * planes
+        forEachTile(first: first, count: count) { img, ty, tx, tile in
+            let image = y + img * oh * ow * cout
+            for o in Swift.stride(from: 0, to: cout, by: 8) {
+                for xi in 0..<planes { m[xi] = load8(mm + ((xi &* tiles &+ tile) &* cout &+ o)) }
+                if alpha == 4 { F23.output(m, into: out) } else { F25.output(m, tmp: tmp, into: out) }
+                let b = load8(bias + o)
+                for i in 0..<2 where 2 * ty + i < oh {
+                    for k in 0..<2 where 2 * tx + k < ow {
+                        store8(out[i &* 2 &+ k] + b, image + (((2 &* ty &+ i) &* ow &+ 2 &* tx &+ k) &* cout &+ o))
+                    }
+                }
+            }
+        }
+    }
+
+    /// dM for images first..<first+count: A dY Aᵀ per tile, dY taken as zero for
+    /// the outputs beyond the image.
+    func winogradOutputGradientTiles(_ dy: UnsafePointer<Float>, first: Int, count: Int, into dm: UnsafeMutablePointer<Float>,
+                                     scratch: UnsafeMutablePointer<SIMD8<Float>>) {
+        let alpha = winogradTransform!.alpha, planes = alpha * alpha, cout = outChannels
+        let oh = outputHeight, ow = outputWidth, tiles = count * tilesPerImage
+        let g = scratch, out = scratch + 2 * planes
+        forEachTile(first: first, count: count) { img, ty, tx, tile in
+            let image = dy + img * oh * ow * cout
+            for o in Swift.stride(from: 0, to: cout, by: 8) {
+                for i in 0..<2 {
+                    for k in 0..<2 {
+                        let oy = 2 * ty + i, ox = 2 * tx + k
+                        g[i &* 2 &+ k] = oy < oh && ox < ow ? load8(image + ((oy &* ow &+ ox) &* cout &+ o)) : SIMD8()
+                    }
+                }
+                if alpha == 4 { F23.outputGradient(g, into: out) } else { F25.outputGradient(g, into: out) }
+                for xi in 0..<planes { store8(out[xi], dm + ((xi &* tiles &+ tile) &* cout &+ o)) }
+            }
+        }
+    }
+
+    /// Adds B dV Bᵀ of every tile onto the input pixels its patch covers (dx must
+    /// start cleared for these images).
+    func winogradInputGradientTiles(_ dv: UnsafePointer<Float>, first: Int, count: Int, into dx: UnsafeMutablePointer<Float>,
+                                    scratch: UnsafeMutablePointer<SIMD8<Float>>) {
+        let alpha = winogradTransform!.alpha, planes = alpha * alpha, cin = inChannels
+        let h = inputHeight, w = inputWidth, pad = padding, tiles = count * tilesPerImage
+        let g = scratch, tmp = scratch + planes, out = scratch + 2 * planes
+        forEachTile(first: first, count: count) { img, ty, tx, tile in
+            let image = dx + img * h * w * cin
+            let y0 = 2 * ty - pad, x0 = 2 * tx - pad
+            for c in Swift.stride(from: 0, to: cin, by: 8) {
+                for xi in 0..<planes { g[xi] = load8(dv + ((xi &* tiles &+ tile) &* cin &+ c)) }
+                if alpha == 4 { F23.inputGradient(g, into: out) } else { F25.inputGradient(g, tmp: tmp, into: out) }
+                for j in 0..<alpha {
+                    let iy = y0 &+ j
+                    if iy < 0 || iy >= h { continue }
+                    for xk in 0..<alpha {
+                        let ix = x0 &+ xk
+                        if ix < 0 || ix >= w { continue }
+                        let p = image + ((iy &* w &+ ix) &* cin &+ c)
+                        store8(load8(p) + out[j &* alpha &+ xk], p)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+/// The Winograd convolution's forward and backward passes over a batch: images split
+/// across threads, each part working through chunks of `chunkImages` images whose
+/// V and M planes stay in its core's cache between the transforms and the products.
+extension Conv2d {
+    func forwardWinograd(_ x: UnsafeMutablePointer<Float>, n: Int, into y: UnsafeMutablePointer<Float>) {
+        refreshWinogradWeights()
+        let parts = partCount(n), cin = inChannels, cout = outChannels, planes = (kernel + 1) * (kernel + 1)
+        let u = UnsafePointer(winogradU.pointer), perImage = tilesPerImage
+        Engine.run(parts: parts) { part in
+            let r = Engine.range(part, of: parts, count: n)
+            let v = cols[part].pointer, mm = colGrad[part].pointer
+            withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 3 * planes) { scratch in
+                var first = r.lowerBound
+                while first < r.upperBound {
+                    let count = min(chunkImages, r.upperBound - first), tiles = count * perImage
+                    winogradInputTiles(x, first: first, count: count, into: v, scratch: scratch.baseAddress!)
+                    for xi in 0..<planes {
+                        SmallGEMM.multiply(v + xi * tiles * cin, rowStride: cin, depthStride: 1, rows: tiles, depth: cin,
+                                           u + xi * cin * cout, mm + xi * tiles * cout, n: cout, accumulate: false)
+                    }
+                    winogradOutputTiles(mm, first: first, count: count, into: y, scratch: scratch.baseAddress!)
+                    first += count
+                }
+            }
+        }
+    }
+
+    func backwardWinograd(_ x: UnsafeMutablePointer<Float>, _ dy: UnsafeMutablePointer<Float>, n: Int,
+                          dx: UnsafeMutablePointer<Float>?) {
+        let parameterGradients = computesParameterGradients
+        guard parameterGradients || dx != nil else { return }
+        let parts = partCount(n), cin = inChannels, cout = outChannels, planes = (kernel + 1) * (kernel + 1)
+        let ut = UnsafePointer(winogradUT.pointer), perImage = tilesPerImage
+        let inPixels = inputHeight * inputWidth, outPixels = outputHeight * outputWidth
+        Engine.run(parts: parts) { part in
+            let r = Engine.range(part, of: parts, count: n)
+            let v = cols[part].pointer, dm = colGrad[part].pointer, du = transformedGradients[part].pointer
+            if parameterGradients {
+                let db = biasPartials[part].pointer
+                db.update(repeating: 0, count: cout)
+                Self.addColumnSums(dy + r.lowerBound * outPixels * cout, rows: r.count * outPixels, columns: cout, into: db)
+                du.update(repeating: 0, count: planes * cin * cout)
+            }
+            if let dx { (dx + r.lowerBound * inPixels * cin).update(repeating: 0, count: r.count * inPixels * cin) }
+            withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 3 * planes) { scratch in
+                var first = r.lowerBound
+                while first < r.upperBound {
+                    let count = min(chunkImages, r.upperBound - first), tiles = count * perImage
+                    winogradOutputGradientTiles(dy, first: first, count: count, into: dm, scratch: scratch.baseAddress!)
+                    if parameterGradients {
+                        winogradInputTiles(x, first: first, count: count, into: v, scratch: scratch.baseAddress!)
+                    }
+                    for xi in 0..<planes {
+                        let vPlane = v + xi * tiles * cin, dmPlane = dm + xi * tiles * cout
+                        if parameterGradients {
+                            // dU[ξ] (out × in) += dM[ξ]ᵀ · V[ξ]: dM read transposed.
+                            SmallGEMM.multiply(dmPlane, rowStride: 1, depthStride: cout, rows: cout, depth: tiles,
+                                               vPlane, du + xi * cout * cin, n: cin, accumulate: true)
+                        }
+                        if dx != nil {
+                            // dV[ξ] = dM[ξ] · U[ξ]ᵀ, into V's plane, which is no longer needed.
+                            SmallGEMM.multiply(dmPlane, rowStride: cout, depthStride: 1, rows: tiles, depth: cout,
+                                               ut + xi * cout * cin, vPlane, n: cin, accumulate: false)
+                        }
+                    }
+                    if let dx { winogradInputGradientTiles(v, first: first, count: count, into: dx, scratch: scratch.baseAddress!) }
+                    first += count
+                }
+            }
+        }
+        if parameterGradients { sumWinogradPartials(parts) }
+    }
+
+    /// weight.grad = Gᵀ dU G from the parts' dU added in part order, eight input
+    /// channels at a time, output channels split across threads; bias.grad the
+    /// parts' column sums, likewise in part order.
+    private func sumWinogradPartials(_ parts: Int) {
+        let t = winogradTransform!, k = kernel, alpha = t.alpha, planes = alpha * alpha
+        let cin = inChannels, cout = outChannels, gw = weight.grad!.pointer, gb = bias.grad!.pointer
+        let partials = transformedGradients.prefix(max(parts, 1)).map { UnsafePointer($0.pointer) }
+        gb.update(from: biasPartials[0].pointer, count: cout)
+        for part in 1..<max(parts, 1) {
+            let pb = biasPartials[part].pointer
+            for o in 0..<cout { gb[o] += pb[o] }
+        }
+        let split = Engine.parts(for: cout, minimum: 8)
+        Engine.run(parts: split) { part in
+            withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 2 * planes + k * k) { buffer in
+                let tile = buffer.baseAddress!, tmp = tile + planes, taps = tmp + planes
+                for o in Engine.range(part, of: split, count: cout) {
+                    for i in Swift.stride(from: 0, to: cin, by: 8) {
+                        for xi in 0..<planes {
+                            let offset = (xi * cout + o) * cin + i
+                            var sum = load8(partials[0] + offset)
+                            for p in partials.dropFirst() { sum += load8(p + offset) }
+                            tile[xi] = sum
+                        }
+                        WinogradTransform.sandwich(t.gT, rows: k, tile, p: alpha, q: alpha, t.gT, columns: k, tmp: tmp, into: taps)
+                        for tap in 0..<(k * k) { store8(taps[tap], gw + ((o * k * k + tap) * cin + i)) }
+                    }
+                }
+            }
+        }
+    }
+}
