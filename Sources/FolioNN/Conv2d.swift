@@ -1,9 +1,13 @@
 import COpenBLAS
 import FolioData
 
-/// 2-D convolution (cross-correlation, as PyTorch) by im2col + one GEMM per chunk
-/// of images. Channels-last activations make each im2col row a run of contiguous
-/// copies and the GEMM output already the next layer's layout.
+/// 2-D convolution (cross-correlation, as PyTorch), computed one of three ways:
+/// directly for one input channel and a multiple of 8 output channels
+/// (Conv2dDirect.swift), by Winograd's minimal
+/// filtering for stride-1 3 × 3 and 5 × 5 kernels on multiples of 16 channels
+/// (Conv2dWinograd.swift), and otherwise by im2col + one GEMM per chunk of images.
+/// Channels-last activations make each im2col row a run of contiguous copies and
+/// the GEMM output already the next layer's layout.
 public final class Conv2d: Layer {
     public let name: String
     public var typeName: String { "Conv2d" }
@@ -13,8 +17,8 @@ public final class Conv2d: Layer {
     public let bias: Parameter
     public var parameters: [Parameter] { [weight, bias] }
 
-    /// Images per im2col chunk and thread: as many as keep the unrolled rows within
-    /// `chunkBudget` bytes (at least one, at most `maxChunkImages`), so that they are
+    /// Images per chunk and thread: as many as keep the unrolled rows (or, for
+    /// Winograd, the transformed tiles V and products M) within `chunkBudget` bytes (at least one, at most `maxChunkImages`), so that they are
     /// still in the core's L2 cache when the GEMM packs them, even though backward
     /// then unrolls again. For the SimpleCNN's second convolution (225 KB of rows per
     /// image) that is 2 images: measured 13 % faster training than 8 images on a core
@@ -36,8 +40,9 @@ public final class Conv2d: Layer {
     /// The kernel flipped in both directions, [in][kh][kw][out]: the weights of the
     /// convolution of dY that gives dX (see `backward`).
     private let flippedWeight = FloatStorage(count: 1)
-    /// Per part (thread): im2col rows, their gradient, and partial weight and bias
-    /// gradients, summed in part order after the parallel pass.
+    /// Per part (thread): im2col rows and their gradient (for Winograd: V, and M or
+    /// dM), and partial weight and bias gradients, summed in part order after the
+    /// parallel pass.
     var cols: [FloatStorage] = []
     var colGrad: [FloatStorage] = []
     var weightPartials: [FloatStorage] = []
@@ -53,7 +58,7 @@ public final class Conv2d: Layer {
     /// Images each part's workspaces (cols, colGrad or directPatches) can hold.
     private var partImages: [Int] = []
 
-    /// How a convolution with more than one input channel is computed.
+    /// How a convolution off the direct path is computed.
     public enum Algorithm: Sendable {
         /// Unrolled receptive fields (im2col) times the weights, by OpenBLAS.
         case unrolled
@@ -65,7 +70,10 @@ public final class Conv2d: Layer {
     public var algorithm: Algorithm {
         didSet {
             precondition(algorithm == .unrolled || winogradTransform != nil, "\(name): Winograd does not apply")
-            if algorithm != oldValue, maxBatch > 0 { partImages = partImages.map { _ in 0 }; allocate(maxBatch: maxBatch, input: [inChannels, h, w]) }
+            guard algorithm != oldValue else { return }
+            // A backward pass must follow a forward pass of the same algorithm.
+            input = nil; colsHoldWholeBatch = false
+            if maxBatch > 0 { partImages = partImages.map { _ in 0 }; allocate(maxBatch: maxBatch, input: [inChannels, h, w]) }
         }
     }
     let winogradTransform: WinogradTransform?

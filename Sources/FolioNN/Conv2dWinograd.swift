@@ -30,11 +30,11 @@ extension Conv2d {
         return (planes * tilesPerImage * inChannels, planes * tilesPerImage * outChannels)
     }
 
-    /// U[ξ][in][out] = (G g Gᵀ)[ξ] for every pair of channels, and Uᵀ as
-    /// [ξ][out][in], which dX multiplies by (the weights do not change between a
-    /// forward pass and its backward pass). Eight input channels at a time (they
-    /// are contiguous in the weights), output channels split across threads.
-    func refreshWinogradWeights() {
+    /// From the current weights, U[ξ][in][out] = (G g Gᵀ)[ξ] for every pair of
+    /// channels (forward), or its transpose Uᵀ as [ξ][out][in] (which dX multiplies
+    /// by). Eight input channels at a time (they are contiguous in the weights),
+    /// output channels split across threads.
+    func refreshWinogradWeights(transposed: Bool) {
         let t = winogradTransform!, k = kernel, alpha = t.alpha, planes = alpha * alpha
         let cin = inChannels, cout = outChannels, w = weight.value.pointer, u = winogradU.pointer, ut = winogradUT.pointer
         let parts = Engine.parts(for: cout, minimum: 8)
@@ -46,8 +46,11 @@ extension Conv2d {
                         for tap in 0..<(k * k) { taps[tap] = load8(w + ((o * k * k + tap) * cin + i)) }
                         WinogradTransform.sandwich(t.g, rows: alpha, taps, p: k, q: k, t.g, columns: alpha, tmp: tmp, into: tile)
                         for xi in 0..<planes {
-                            store8(tile[xi], ut + ((xi * cout + o) * cin + i))
-                            for lane in 0..<8 { u[(xi * cin + i + lane) * cout + o] = tile[xi][lane] }
+                            if transposed {
+                                store8(tile[xi], ut + ((xi * cout + o) * cin + i))
+                            } else {
+                                for lane in 0..<8 { u[(xi * cin + i + lane) * cout + o] = tile[xi][lane] }
+                            }
                         }
                     }
                 }

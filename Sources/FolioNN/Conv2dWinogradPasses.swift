@@ -3,7 +3,7 @@
 /// V and M planes stay in its core's cache between the transforms and the products.
 extension Conv2d {
     func forwardWinograd(_ x: UnsafeMutablePointer<Float>, n: Int, into y: UnsafeMutablePointer<Float>) {
-        refreshWinogradWeights()
+        refreshWinogradWeights(transposed: false)
         let parts = partCount(n), cin = inChannels, cout = outChannels, planes = (kernel + 1) * (kernel + 1)
         let u = UnsafePointer(winogradU.pointer), perImage = tilesPerImage
         Engine.run(parts: parts) { part in
@@ -29,6 +29,7 @@ extension Conv2d {
                           dx: UnsafeMutablePointer<Float>?) {
         let parameterGradients = computesParameterGradients
         guard parameterGradients || dx != nil else { return }
+        if dx != nil { refreshWinogradWeights(transposed: true) }
         let parts = partCount(n), cin = inChannels, cout = outChannels, planes = (kernel + 1) * (kernel + 1)
         let ut = UnsafePointer(winogradUT.pointer), perImage = tilesPerImage
         let inPixels = inputHeight * inputWidth, outPixels = outputHeight * outputWidth

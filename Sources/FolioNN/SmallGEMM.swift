@@ -1,5 +1,5 @@
 /// The matrix products of the Winograd convolution: sixteen or more per chunk of
-/// images, each with an inner dimension or a width of only 32 or 64 (channels).
+/// images, each with an inner dimension or a width of only a few dozen channels.
 /// OpenBLAS reaches a quarter of its large-matrix speed on such shapes (measured
 /// 6–8 GFLOP/s on one core here, against 20–34 for this kernel), because packing
 /// and per-call costs are paid for little arithmetic.

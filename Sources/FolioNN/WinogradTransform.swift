@@ -102,7 +102,7 @@ final class WinogradTransform {
 enum F23 {
     typealias Tile = UnsafeMutablePointer<SIMD8<Float>>
 
-    /// out (4 × 4) = Bᵀ d B.
+    /// out (4 × 4) = Bᵀ d B. Like `output` and `inputGradient`, overwrites its input.
     @inline(__always) static func input(_ d: Tile, into out: Tile) {
         for x in 0..<4 {
             let d0 = d[x], d1 = d[4 &+ x], d2 = d[8 &+ x], d3 = d[12 &+ x]

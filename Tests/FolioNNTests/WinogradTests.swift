@@ -65,43 +65,115 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    /// One forward and backward pass of `conv` on `x` and `dy`; the parameter
+    /// gradients are nil when the layer is told not to compute them.
+    private func pass(_ conv: Conv2d, x: [Float], dy: [Float], n: Int, needInputGradient: Bool = true)
+        -> (y: [Float], dx: [Float]?, dw: [Float], db: [Float]) {
+        var x = x, dy = dy
+        return x.withUnsafeMutableBufferPointer { xp in
+            dy.withUnsafeMutableBufferPointer { dp in
+                let y = Array(UnsafeBufferPointer(start: conv.forward(xp.baseAddress!, n: n, training: true), count: dp.count))
+                let dx = conv.backward(dp.baseAddress!, n: n, needInputGradient: needInputGradient)
+                    .map { Array(UnsafeBufferPointer(start: $0, count: xp.count)) }
+                return (y, dx, Array(conv.weight.gradients), Array(conv.bias.gradients))
+            }
+        }
+    }
+
     /// Forward, dX, dW and db of the Winograd path against the unrolled (im2col)
     /// path with the same weights: sizes with whole and partial edge tiles, padded
-    /// and valid, batches split across threads and over several chunks.
+    /// (by up to k − 1, so some patches lie wholly in the padding) and valid, one
+    /// image, batches split unevenly across one to three threads and over several
+    /// chunks; then the input gradient alone and the parameter gradients alone.
     func testWinogradMatchesUnrolledConvolution() throws {
         let cases: [(cin: Int, cout: Int, k: Int, pad: Int, h: Int, w: Int, n: Int)] = [
             (32, 32, 3, 1, 14, 14, 5),  // the SimpleCNN's second convolution
             (16, 16, 3, 1, 7, 5, 3),    // odd sizes: edge tiles hang over the output
             (16, 32, 3, 0, 6, 7, 2),
+            (16, 16, 3, 2, 5, 6, 1),
             (32, 64, 5, 0, 12, 12, 7),  // the deeper CNN's second convolution
+            (16, 16, 5, 0, 11, 9, 3),
             (16, 16, 5, 2, 9, 9, 2),
+            (16, 16, 5, 4, 4, 3, 2),
         ]
-        for c in cases {
-            var rng = SeededGenerator(seed: 5)
-            let fast = Conv2d(name: "w", inChannels: c.cin, outChannels: c.cout, kernel: c.k, padding: c.pad, rng: &rng)
-            rng = SeededGenerator(seed: 5)
-            let plain = Conv2d(name: "u", inChannels: c.cin, outChannels: c.cout, kernel: c.k, padding: c.pad, rng: &rng)
-            XCTAssertEqual(fast.algorithm, .winograd)
-            plain.algorithm = .unrolled
-            let shape = [c.cin, c.h, c.w], out = try fast.outputShape(for: shape)
-            fast.allocate(maxBatch: c.n, input: shape); plain.allocate(maxBatch: c.n, input: shape)
-            var x = GradientCheck.randomArray(c.n * c.cin * c.h * c.w, &rng)
-            var dy = GradientCheck.randomArray(c.n * out.reduce(1, *), &rng)
-            let label = "\(c)"
-            func run(_ conv: Conv2d) -> (y: [Float], dx: [Float], dw: [Float], db: [Float]) {
-                x.withUnsafeMutableBufferPointer { xp in
-                    dy.withUnsafeMutableBufferPointer { dp in
-                        let y = Array(UnsafeBufferPointer(start: conv.forward(xp.baseAddress!, n: c.n, training: true), count: dp.count))
-                        let dx = Array(UnsafeBufferPointer(start: conv.backward(dp.baseAddress!, n: c.n, needInputGradient: true)!, count: xp.count))
-                        return (y, dx, Array(conv.weight.gradients), Array(conv.bias.gradients))
+        defer { Engine.setThreads(2) }
+        for threads in [1, 2, 3] {
+            Engine.setThreads(threads)
+            for c in cases {
+                var rng = SeededGenerator(seed: 5)
+                let fast = Conv2d(name: "w", inChannels: c.cin, outChannels: c.cout, kernel: c.k, padding: c.pad, rng: &rng)
+                rng = SeededGenerator(seed: 5)
+                let plain = Conv2d(name: "u", inChannels: c.cin, outChannels: c.cout, kernel: c.k, padding: c.pad, rng: &rng)
+                XCTAssertEqual(fast.algorithm, .winograd)
+                plain.algorithm = .unrolled
+                let shape = [c.cin, c.h, c.w], out = try fast.outputShape(for: shape)
+                fast.allocate(maxBatch: c.n, input: shape); plain.allocate(maxBatch: c.n, input: shape)
+                let x = GradientCheck.randomArray(c.n * c.cin * c.h * c.w, &rng)
+                let dy = GradientCheck.randomArray(c.n * out.reduce(1, *), &rng)
+                let label = "\(c), \(threads) threads"
+                let a = pass(fast, x: x, dy: dy, n: c.n), b = pass(plain, x: x, dy: dy, n: c.n)
+                assertClose(a.y, b.y, "\(label) output")
+                assertClose(a.dx!, b.dx!, "\(label) input gradient")
+                assertClose(a.dw, b.dw, "\(label) weight gradient")
+                assertClose(a.db, b.db, "\(label) bias gradient")
+                // The parameter gradients without dX.
+                let noInput = pass(fast, x: x, dy: dy, n: c.n, needInputGradient: false)
+                XCTAssertNil(noInput.dx)
+                XCTAssertEqual(noInput.dw, a.dw, "\(label): dW without dX")
+                // dX alone (optimising pixels): V is never computed, dV fills its buffer.
+                fast.computesParameterGradients = false
+                let inputOnly = pass(fast, x: x, dy: dy, n: c.n)
+                XCTAssertEqual(inputOnly.dx!, a.dx!, "\(label): dX without dW")
+            }
+        }
+    }
+
+    /// Switching the algorithm after allocation re-reserves the workspaces: both
+    /// ways give the other algorithm's results, and runs repeat bit for bit.
+    func testAlgorithmSwitchAfterAllocationAndRepeatability() throws {
+        var rng = SeededGenerator(seed: 6)
+        let conv = Conv2d(name: "s", inChannels: 16, outChannels: 32, kernel: 3, padding: 1, rng: &rng)
+        conv.allocate(maxBatch: 4, input: [16, 9, 9])
+        let x = GradientCheck.randomArray(4 * 16 * 81, &rng), dy = GradientCheck.randomArray(4 * 32 * 81, &rng)
+        let first = pass(conv, x: x, dy: dy, n: 4), again = pass(conv, x: x, dy: dy, n: 4)
+        XCTAssertEqual(first.y, again.y); XCTAssertEqual(first.dx!, again.dx!); XCTAssertEqual(first.dw, again.dw)
+        conv.algorithm = .unrolled
+        let unrolled = pass(conv, x: x, dy: dy, n: 4)
+        assertClose(unrolled.y, first.y, "output after switching to unrolled")
+        assertClose(unrolled.dw, first.dw, "dW after switching to unrolled")
+        conv.algorithm = .winograd
+        let back = pass(conv, x: x, dy: dy, n: 4)
+        XCTAssertEqual(back.y, first.y); XCTAssertEqual(back.dx!, first.dx!); XCTAssertEqual(back.dw, first.dw)
+    }
+
+    /// The kernel against a plain triple loop: every count of leftover rows (after
+    /// the blocks of six: none, a pair, a single row, a pair and a single row), A
+    /// read directly and transposed, with and without accumulation.
+    func testSmallGEMMAgainstTripleLoop() {
+        var rng = SeededGenerator(seed: 23)
+        for rows in 1...13 {
+            for (n, depth) in [(16, 5), (32, 9)] {
+                for transposedA in [false, true] {
+                    for accumulate in [false, true] {
+                        let a = GradientCheck.randomArray(rows * depth, &rng), b = GradientCheck.randomArray(depth * n, &rng)
+                        var c = GradientCheck.randomArray(rows * n, &rng)
+                        var expected = c.map { accumulate ? Double($0) : 0 }
+                        // Transposed, A is stored depth × rows: A(r, q) = a[q · rows + r].
+                        let (rowStride, depthStride) = transposedA ? (1, rows) : (depth, 1)
+                        for r in 0..<rows { for j in 0..<n { for q in 0..<depth {
+                            expected[r * n + j] += Double(a[r * rowStride + q * depthStride]) * Double(b[q * n + j])
+                        } } }
+                        c.withUnsafeMutableBufferPointer { cp in
+                            SmallGEMM.multiply(a, rowStride: rowStride, depthStride: depthStride, rows: rows, depth: depth,
+                                               b, cp.baseAddress!, n: n, accumulate: accumulate)
+                        }
+                        for i in c.indices {
+                            XCTAssertEqual(Double(c[i]), expected[i], accuracy: 1e-5,
+                                           "rows \(rows) n \(n) transposed \(transposedA) accumulate \(accumulate) [\(i)]")
+                        }
                     }
                 }
             }
-            let a = run(fast), b = run(plain)
-            assertClose(a.y, b.y, "\(label) output")
-            assertClose(a.dx, b.dx, "\(label) input gradient")
-            assertClose(a.dw, b.dw, "\(label) weight gradient")
-            assertClose(a.db, b.db, "\(label) bias gradient")
         }
     }
 
