@@ -18,8 +18,8 @@ public final class Conv2d: Layer {
     public var parameters: [Parameter] { [weight, bias] }
 
     /// Images per chunk and thread: as many as keep the unrolled rows (or, for
-    /// Winograd, the transformed tiles V and products M) within `chunkBudget` bytes (at least one, at most `maxChunkImages`), so that they are
-    /// still in the core's L2 cache when the GEMM packs them, even though backward
+    /// Winograd, the transformed tiles V and products M) within `chunkBudget` bytes
+    /// (at least one, at most `maxChunkImages`), so that they are still in the core's L2 cache when the GEMM packs them, even though backward
     /// then unrolls again. For the SimpleCNN's second convolution (225 KB of rows per
     /// image) that is 2 images: measured 13 % faster training than 8 images on a core
     /// with 512 KB of L2. A fixed budget rather than the detected cache size keeps
@@ -126,8 +126,8 @@ public final class Conv2d: Layer {
         tapMajor.reserve(patch * outChannels)
         if transposedInputGradient && !usesWinograd { flippedWeight.reserve(patch * outChannels) }
         if usesWinograd {
-            let planes = (kernel + 1) * (kernel + 1)
-            winogradU.reserve(planes * inChannels * outChannels); winogradUT.reserve(planes * inChannels * outChannels)
+            let floats = winogradPlanes * inChannels * outChannels
+            winogradU.reserve(floats); winogradUT.reserve(floats)
         }
         reserveParts(Engine.threads)
     }
@@ -136,14 +136,12 @@ public final class Conv2d: Layer {
     /// grow). A part is re-reserved when it is later asked for more images than it
     /// holds: after the thread count falls, the same part covers more of the batch.
     private func reserveParts(_ parts: Int) {
-        while weightPartials.count < parts {
-            weightPartials.append(FloatStorage(count: patch * outChannels))
-            biasPartials.append(FloatStorage(count: outChannels))
+        // Winograd sums its weight gradients as dU, in the transformed domain.
+        while weightPartials.count < parts && !usesWinograd { weightPartials.append(FloatStorage(count: patch * outChannels)) }
+        while transformedGradients.count < parts && usesWinograd {
+            transformedGradients.append(FloatStorage(count: winogradPlanes * inChannels * outChannels))
         }
-        if usesWinograd {
-            let planes = (kernel + 1) * (kernel + 1)
-            while transformedGradients.count < parts { transformedGradients.append(FloatStorage(count: planes * inChannels * outChannels)) }
-        }
+        while biasPartials.count < parts { biasPartials.append(FloatStorage(count: outChannels)) }
         while partImages.count < parts {
             partImages.append(0)
             if usesDirectPath {
@@ -448,12 +446,21 @@ public final class Conv2d: Layer {
 
     /// weight.grad and bias.grad = the parts' partial sums, added in part order.
     private func sumPartials(_ parts: Int) {
-        let gw = weight.grad!.pointer, gb = bias.grad!.pointer, nw = patch * outChannels
+        let gw = weight.grad!.pointer, nw = patch * outChannels
         gw.update(from: weightPartials[0].pointer, count: nw)
+        for part in 1..<max(parts, 1) {
+            let pw = weightPartials[part].pointer
+            for i in 0..<nw { gw[i] += pw[i] }
+        }
+        sumBiasPartials(parts)
+    }
+
+    /// bias.grad = the parts' column sums, added in part order.
+    func sumBiasPartials(_ parts: Int) {
+        let gb = bias.grad!.pointer
         gb.update(from: biasPartials[0].pointer, count: outChannels)
         for part in 1..<max(parts, 1) {
-            let pw = weightPartials[part].pointer, pb = biasPartials[part].pointer
-            for i in 0..<nw { gw[i] += pw[i] }
+            let pb = biasPartials[part].pointer
             for i in 0..<outChannels { gb[i] += pb[i] }
         }
     }

@@ -25,9 +25,11 @@ extension Conv2d {
     }
 
     /// Floats of V and of M per image.
+    /// α² for F(2 × 2, r × r), α = r + 1: the planes ξ of V, M and U.
+    var winogradPlanes: Int { (kernel + 1) * (kernel + 1) }
+
     var winogradFloatsPerImage: (v: Int, m: Int) {
-        let planes = (kernel + 1) * (kernel + 1)
-        return (planes * tilesPerImage * inChannels, planes * tilesPerImage * outChannels)
+        (winogradPlanes * tilesPerImage * inChannels, winogradPlanes * tilesPerImage * outChannels)
     }
 
     /// From the current weights, U[ξ][in][out] = (G g Gᵀ)[ξ] for every pair of

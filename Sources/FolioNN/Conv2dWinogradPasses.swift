@@ -4,7 +4,7 @@
 extension Conv2d {
     func forwardWinograd(_ x: UnsafeMutablePointer<Float>, n: Int, into y: UnsafeMutablePointer<Float>) {
         refreshWinogradWeights(transposed: false)
-        let parts = partCount(n), cin = inChannels, cout = outChannels, planes = (kernel + 1) * (kernel + 1)
+        let parts = partCount(n), cin = inChannels, cout = outChannels, planes = winogradPlanes
         let u = UnsafePointer(winogradU.pointer), perImage = tilesPerImage
         Engine.run(parts: parts) { part in
             let r = Engine.range(part, of: parts, count: n)
@@ -30,7 +30,7 @@ extension Conv2d {
         let parameterGradients = computesParameterGradients
         guard parameterGradients || dx != nil else { return }
         if dx != nil { refreshWinogradWeights(transposed: true) }
-        let parts = partCount(n), cin = inChannels, cout = outChannels, planes = (kernel + 1) * (kernel + 1)
+        let parts = partCount(n), cin = inChannels, cout = outChannels, planes = winogradPlanes
         let ut = UnsafePointer(winogradUT.pointer), perImage = tilesPerImage
         let inPixels = inputHeight * inputWidth, outPixels = outputHeight * outputWidth
         Engine.run(parts: parts) { part in
@@ -77,13 +77,9 @@ extension Conv2d {
     /// parts' column sums, likewise in part order.
     private func sumWinogradPartials(_ parts: Int) {
         let t = winogradTransform!, k = kernel, alpha = t.alpha, planes = alpha * alpha
-        let cin = inChannels, cout = outChannels, gw = weight.grad!.pointer, gb = bias.grad!.pointer
+        let cin = inChannels, cout = outChannels, gw = weight.grad!.pointer
         let partials = transformedGradients.prefix(max(parts, 1)).map { UnsafePointer($0.pointer) }
-        gb.update(from: biasPartials[0].pointer, count: cout)
-        for part in 1..<max(parts, 1) {
-            let pb = biasPartials[part].pointer
-            for o in 0..<cout { gb[o] += pb[o] }
-        }
+        sumBiasPartials(parts)
         let split = Engine.parts(for: cout, minimum: 8)
         Engine.run(parts: split) { part in
             withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 2 * planes + k * k) { buffer in
