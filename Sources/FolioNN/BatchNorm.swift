@@ -19,8 +19,8 @@ public final class BatchNorm: Layer {
     private var input: UnsafeMutablePointer<Float>?
     private var mean: [Float], invStd: [Float]
     private var sum: [Double], sumProduct: [Double], shiftedSums: [Double]
-    /// Per-thread partial sums over that thread's rows, [part][2 × channel] in Double,
-    /// added in part order so results depend only on the thread count; and per thread
+    /// Per-part partial sums over that part's rows, [part][2 × channel] in Double,
+    /// added in part order so results depend only on the thread count; and per part
     /// the Float sums of the block of rows being added up.
     private var partials = UnsafeMutablePointer<Double>.allocate(capacity: 1)
     private var blockSums = UnsafeMutablePointer<Float>.allocate(capacity: 1)
@@ -58,7 +58,7 @@ public final class BatchNorm: Layer {
         perSample = input.reduce(1, *) / channels
         output.reserve(maxBatch * perSample * channels)
         inputGrad.reserve(maxBatch * perSample * channels)
-        reserveParts(Engine.threads)
+        reserveParts(Engine.parts(for: maxBatch * perSample, minimum: 256))
     }
 
     private func reserveParts(_ parts: Int) {

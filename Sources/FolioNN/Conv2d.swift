@@ -17,7 +17,7 @@ public final class Conv2d: Layer {
     public let bias: Parameter
     public var parameters: [Parameter] { [weight, bias] }
 
-    /// Images per chunk and thread: as many as keep the unrolled rows (or, for
+    /// Images per chunk and part: as many as keep the unrolled rows (or, for
     /// Winograd, the transformed tiles V and products M) within `chunkBudget` bytes
     /// (at least one, at most `maxChunkImages`), so that they are still in the core's L2 cache when the GEMM packs them, even though backward
     /// then unrolls again. For the SimpleCNN's second convolution (225 KB of rows per
@@ -40,7 +40,7 @@ public final class Conv2d: Layer {
     /// The kernel flipped in both directions, [in][kh][kw][out]: the weights of the
     /// convolution of dY that gives dX (see `backward`).
     private let flippedWeight = FloatStorage(count: 1)
-    /// Per part (thread): im2col rows and their gradient (for Winograd: V, and M or
+    /// Per part: im2col rows and their gradient (for Winograd: V, and M or
     /// dM), and partial weight and bias gradients, summed in part order after the
     /// parallel pass.
     var cols: [FloatStorage] = []
@@ -129,12 +129,12 @@ public final class Conv2d: Layer {
             let floats = winogradPlanes * inChannels * outChannels
             winogradU.reserve(floats); winogradUT.reserve(floats)
         }
-        reserveParts(Engine.threads)
+        reserveParts(Engine.parts(for: maxBatch, minimum: 1))
     }
 
-    /// Workspaces for `parts` threads, each for ⌈maxBatch / parts⌉ images (they only
+    /// Workspaces for `parts` parts, each for ⌈maxBatch / parts⌉ images (they only
     /// grow). A part is re-reserved when it is later asked for more images than it
-    /// holds: after the thread count falls, the same part covers more of the batch.
+    /// holds: after the thread count falls, each part covers more of the batch.
     private func reserveParts(_ parts: Int) {
         // Winograd sums its weight gradients as dU, in the transformed domain.
         while weightPartials.count < parts && !usesWinograd { weightPartials.append(FloatStorage(count: patch * outChannels)) }

@@ -11,7 +11,7 @@
 /// dU[ξ] = dM[ξ]ᵀ V[ξ] (→ dW = Gᵀ dU G) and dV[ξ] = dM[ξ] U[ξ]ᵀ (→ dX = B dV Bᵀ,
 /// added up where neighbouring patches overlap).
 ///
-/// Per part (thread) and chunk of images, `cols` holds V as [ξ][tile][in] and
+/// Per part and chunk of images, `cols` holds V as [ξ][tile][in] and
 /// `colGrad` holds M or dM as [ξ][tile][out]; dV overwrites V plane by plane once
 /// that plane's dU product has read it.
 extension Conv2d {

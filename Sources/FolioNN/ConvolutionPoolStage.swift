@@ -1,12 +1,12 @@
 /// The first convolution (one input channel, direct path), its ReLU folded into the
-/// following 2 × 2 max-pool, and that pool, run forward together: each thread
+/// following 2 × 2 max-pool, and that pool, run forward together: each part
 /// convolves two images and pools them at once, so the pool reads the convolution's
 /// output from the core's cache instead of memory. That output is the network's
 /// largest (64 × 28 × 28 × 32 floats, 6.4 MB for a SimpleCNN batch): written and then
 /// read back whole, it cost a trip to memory each way. Backward in training (no dX
 /// wanted) likewise un-pools two images' gradients and adds them to the
 /// convolution's weight gradients at once. The values are the same as running the
-/// three layers one after another, in the same order within each thread.
+/// three layers one after another, in the same order within each part.
 struct ConvolutionPoolStage {
     let conv: Conv2d
     let relu: ReLU

@@ -5,14 +5,24 @@ import Synchronization
 import Glibc
 #endif
 
-/// The engine's threads. Work is split into a fixed number of parts, one per
-/// thread, each over a fixed contiguous range (images of a batch, rows of a
-/// matrix), and partial sums are combined in part order: results depend only on
-/// the thread count, never on timing. OpenBLAS itself runs single-threaded inside
-/// each part, so the two levels never compete for the cores.
+/// The engine's threads. Work is split into a fixed number of parts, each over a
+/// fixed contiguous range (images of a batch, rows of a matrix), and partial sums
+/// are combined in part order: results depend only on the thread count, never on
+/// timing. There are a few parts per thread, handed out one at a time as threads
+/// become free, so a thread that runs slower (a virtual CPU that shares its core)
+/// does fewer of them instead of holding the others up at the end of every pass.
+/// OpenBLAS itself runs single-threaded inside each part, so the two levels never
+/// compete for the cores.
 public enum Engine {
     nonisolated(unsafe) public private(set) static var threads = 1
     nonisolated(unsafe) private static var pool: WorkerPool?
+
+    /// Parts per thread of a split: enough that the faster thread can take over
+    /// a slower one's share, few enough that each part stays a worthwhile piece
+    /// of work and per-part partial sums stay cheap to add. With another process
+    /// busy on one of the two cores, four per thread trained the SimpleCNN 1.55×
+    /// as fast as one per thread (which was then slower than a single thread).
+    static let partsPerThread = 4
 
     /// Sets the number of threads for all later work (process-wide).
     public static func setThreads(_ count: Int) {
@@ -24,16 +34,17 @@ public enum Engine {
         }
     }
 
-    /// Runs `body(part)` for part in 0..<parts, in parallel when parts > 1: part 0 on
-    /// the calling thread, part k on worker k. Nested or concurrent calls (which the
-    /// engine does not make) run their parts one after another instead.
+    /// Runs `body(part)` for part in 0..<parts, in parallel when parts > 1: the
+    /// calling thread and the workers each take the next part not yet taken until
+    /// none is left. Nested or concurrent calls (which the engine does not make)
+    /// run their parts one after another instead.
     static func run(parts: Int, _ body: (Int) -> Void) {
         if parts <= 1 { body(0); return }
-        guard let pool, pool.begin(workersNeeded: parts - 1) else {
+        guard let pool, pool.begin() else {
             for part in 0..<parts { body(part) }
             return
         }
-        withoutActuallyEscaping(body) { pool.run(parts: parts, $0) }
+        withoutActuallyEscaping(body) { pool.run(parts: parts, helpers: min(parts, threads) - 1, $0) }
     }
 
     /// The range of part `part` when `count` items are split into `parts` ranges.
@@ -43,10 +54,14 @@ public enum Engine {
         return lo..<(lo + base + (part < extra ? 1 : 0))
     }
 
-    /// How many parts to split `count` items into: at most one per thread and
-    /// none smaller than `minimum` items.
-    static func parts(for count: Int, minimum: Int) -> Int {
-        max(1, min(threads, count / max(minimum, 1)))
+    /// How many parts to split `count` items into: one when single-threaded, else
+    /// up to `perThread` per thread, none smaller than `minimum` items. Beyond one
+    /// part per thread, a whole number per thread: three parts on two threads would
+    /// take two parts' time on one of them.
+    static func parts(for count: Int, minimum: Int, perThread: Int = partsPerThread) -> Int {
+        guard threads > 1 else { return 1 }
+        let parts = max(1, min(threads * perThread, count / max(minimum, 1)))
+        return parts > threads ? parts - parts % threads : parts
     }
 }
 
@@ -60,31 +75,34 @@ final class WorkerPool: @unchecked Sendable {
     static let spinNanoseconds: UInt64 = 5_000_000
 
     final class Worker: @unchecked Sendable {
-        let index: Int
         let parked = Atomic<Bool>(false)
         let wake = DispatchSemaphore(value: 0)
-        init(index: Int) { self.index = index }
     }
 
-    /// The job counter shifted left by 16 bits, plus the job's part count: a worker
-    /// reads both at once, so one that sits a job out never mistakes the next job's
-    /// part count for its own.
-    private let generation = Atomic<Int>(0)
-    private let remaining = Atomic<Int>(0)
+    /// The job in one word: its number (bits 32 and up), its part count (bits 16–31)
+    /// and the parts taken so far (bits 0–15). A thread takes a part by raising the
+    /// count with compare-and-swap, which fails once the word names another job: a
+    /// worker that arrives late, or loops once more after the last part, can never
+    /// take a part of the next job under this one's part count.
+    private let state = Atomic<Int>(0)
+    /// Parts finished in the current job.
+    private let finished = Atomic<Int>(0)
     private let busy = Atomic<Bool>(false)
-    /// The current job; written before `generation` is bumped, read by the workers
-    /// taking part after they see the bump, cleared after they all finish.
+    /// The current job; written before `state` names it, read by a thread only
+    /// after it has taken a part, cleared after every part is finished.
     nonisolated(unsafe) private var job: ((Int) -> Void)?
     nonisolated(unsafe) private var workers: [Worker] = []
+
+    private static func generation(_ word: Int) -> Int { word >> 32 }
 
     /// Starts threads until there are `count` workers (never fewer).
     func ensureWorkers(_ count: Int) {
         while workers.count < count {
-            let worker = Worker(index: workers.count + 1)
+            let worker = Worker()
             workers.append(worker)
-            // The generation it has seen is read here, not on the new thread: a job
-            // posted before that thread first runs must still be its to do.
-            let seen = generation.load(ordering: .acquiring)
+            // The job it has seen is read here, not on the new thread: a job posted
+            // before that thread first runs must still be one it joins.
+            let seen = Self.generation(state.load(ordering: .acquiring))
             let context = Unmanaged.passRetained(WorkerContext(pool: self, worker: worker, seen: seen)).toOpaque()
             var thread = pthread_t()
             let status = pthread_create(&thread, nil, { raw in
@@ -97,35 +115,52 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Claims the pool for one job; false when it is in use or has too few workers.
-    func begin(workersNeeded: Int) -> Bool {
-        guard workers.count >= workersNeeded else { return false }
-        return busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+    /// Claims the pool for one job; false when it is in use.
+    func begin() -> Bool {
+        busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
     }
 
-    func run(parts: Int, _ body: @escaping (Int) -> Void) {
+    /// Runs the job's parts on this thread and on up to `helpers` workers (woken if
+    /// asleep), and returns when every part is finished.
+    func run(parts: Int, helpers: Int, _ body: @escaping (Int) -> Void) {
         precondition(parts < 1 << 16)
         job = body
-        remaining.store(parts - 1, ordering: .relaxed)
-        let next = (generation.load(ordering: .relaxed) >> 16 &+ 1) << 16 | parts
-        generation.store(next, ordering: .sequentiallyConsistent)
-        for worker in workers[0..<(parts - 1)] where worker.parked.load(ordering: .sequentiallyConsistent) {
+        finished.store(0, ordering: .relaxed)
+        let generation = (Self.generation(state.load(ordering: .relaxed)) &+ 1) & 0x7FFF_FFFF
+        state.store(generation << 32 | parts << 16, ordering: .sequentiallyConsistent)
+        for worker in workers.prefix(helpers) where worker.parked.load(ordering: .sequentiallyConsistent) {
             worker.wake.signal()
         }
-        body(0)
+        var done = 0
+        while let part = take(generation) { body(part); done += 1 }
+        finished.add(done, ordering: .releasing)
         var polls = 0
-        while remaining.load(ordering: .acquiring) > 0 { Self.poll(&polls) }
+        while finished.load(ordering: .acquiring) < parts { Self.poll(&polls) }
         job = nil
         busy.store(false, ordering: .releasing)
     }
 
-    /// A worker's life: wait for a new generation, do its part if the job has one.
+    /// The next part of job `generation` not yet taken, now this thread's; nil when
+    /// all are taken or another job has begun.
+    private func take(_ generation: Int) -> Int? {
+        var word = state.load(ordering: .relaxed)
+        while Self.generation(word) == generation {
+            let parts = (word >> 16) & 0xFFFF, taken = word & 0xFFFF
+            guard taken < parts else { return nil }
+            let (exchanged, original) = state.compareExchange(expected: word, desired: word + 1, ordering: .acquiringAndReleasing)
+            if exchanged { return taken }
+            word = original
+        }
+        return nil
+    }
+
+    /// A worker's life: wait for a new job, then take its parts while any are left.
     private func loop(_ worker: Worker, seen start: Int) {
         var seen = start
         while true {
             var spins = 0
             var deadline: UInt64 = 0
-            var current = generation.load(ordering: .acquiring)
+            var current = Self.generation(state.load(ordering: .acquiring))
             while current == seen {
                 Self.poll(&spins)
                 if spins & 1023 == 0 {
@@ -134,20 +169,20 @@ final class WorkerPool: @unchecked Sendable {
                         deadline = now + Self.spinNanoseconds
                     } else if now > deadline {
                         // Sleep. The flag is raised before the last look at the
-                        // generation, and `run` bumps the generation before looking
-                        // at the flag, so one of the two always sees the other.
+                        // job, and `run` names the new job before looking at the
+                        // flag, so one of the two always sees the other.
                         worker.parked.store(true, ordering: .sequentiallyConsistent)
-                        if generation.load(ordering: .sequentiallyConsistent) == seen { worker.wake.wait() }
+                        if Self.generation(state.load(ordering: .sequentiallyConsistent)) == seen { worker.wake.wait() }
                         worker.parked.store(false, ordering: .sequentiallyConsistent)
                         deadline = 0
                     }
                 }
-                current = generation.load(ordering: .acquiring)
+                current = Self.generation(state.load(ordering: .acquiring))
             }
             seen = current
-            if worker.index < current & 0xFFFF {
-                runPart(worker.index)
-                remaining.subtract(1, ordering: .releasing)
+            while let part = take(current) {
+                runPart(part)
+                finished.add(1, ordering: .releasing)
             }
         }
     }

@@ -5,18 +5,20 @@ import FolioData
 final class EngineTests: XCTestCase {
     override func tearDown() { Engine.setThreads(2) }
 
-    /// Every part of every job runs exactly once, on jobs that alternate between
-    /// using all workers and leaving one idle (the idle one must not take a part
-    /// of the next job), with and without the workers having gone to sleep.
+    /// Every part of every job runs exactly once, on jobs of one to twelve parts on
+    /// three threads (fewer parts than threads leave a worker idle, which must not
+    /// take a part of the next job; more parts than threads are handed out as
+    /// threads become free), with and without the workers having gone to sleep.
     func testEveryPartRunsOnceAcrossManyJobs() {
         Engine.setThreads(3)
-        let slots = UnsafeMutablePointer<Int>.allocate(capacity: 3)
+        let slots = UnsafeMutablePointer<Int>.allocate(capacity: 12)
         defer { slots.deallocate() }
+        let partCounts = [3, 2, 12, 1, 7, 4]
         for job in 0..<20_000 {
-            let parts = job % 2 == 0 ? 3 : 2
-            slots.initialize(repeating: 0, count: 3)
+            let parts = partCounts[job % partCounts.count]
+            slots.initialize(repeating: 0, count: 12)
             Engine.run(parts: parts) { part in slots[part] += 1 }
-            for part in 0..<3 {
+            for part in 0..<12 {
                 XCTAssertEqual(slots[part], part < parts ? 1 : 0, "job \(job) part \(part)")
                 if slots[part] != (part < parts ? 1 : 0) { return }
             }
@@ -24,9 +26,44 @@ final class EngineTests: XCTestCase {
         }
     }
 
-    /// A convolution whose workspaces were reserved under three threads (two images a
-    /// part for a batch of five) computes the same as a fresh one when used under two
-    /// (three images a part), on the GEMM path and the direct one-channel path.
+    /// When a worker is held up, the calling thread takes the parts it has not
+    /// reached: one slow part on the worker, the other seven on the caller.
+    func testFreeThreadTakesTheSlowThreadsParts() {
+        Engine.setThreads(2)
+        let caller = pthread_self()
+        let ranOnCaller = UnsafeMutablePointer<Bool>.allocate(capacity: 8)
+        defer { ranOnCaller.deallocate() }
+        ranOnCaller.initialize(repeating: false, count: 8)
+        Engine.run(parts: 8) { part in
+            let onCaller = pthread_equal(pthread_self(), caller) != 0
+            ranOnCaller[part] = onCaller
+            if !onCaller { usleep(200_000) }
+        }
+        let callerParts = (0..<8).filter { ranOnCaller[$0] }.count
+        XCTAssertGreaterThanOrEqual(callerParts, 7, "the caller ran \(callerParts) of 8 parts")
+    }
+
+    /// Parts: one on one thread; up to four per thread, never smaller than the
+    /// minimum, and a whole number per thread once there are more parts than threads.
+    func testPartCounts() {
+        Engine.setThreads(1)
+        XCTAssertEqual(Engine.parts(for: 64, minimum: 1), 1)
+        Engine.setThreads(2)
+        XCTAssertEqual(Engine.parts(for: 64, minimum: 1), 8)
+        XCTAssertEqual(Engine.parts(for: 64, minimum: 1, perThread: 1), 2)
+        XCTAssertEqual(Engine.parts(for: 3, minimum: 1), 2)
+        XCTAssertEqual(Engine.parts(for: 1, minimum: 1), 1)
+        XCTAssertEqual(Engine.parts(for: 100_352, minimum: 32_768), 2)
+        XCTAssertEqual(Engine.parts(for: 500, minimum: 16), 8)
+        Engine.setThreads(3)
+        XCTAssertEqual(Engine.parts(for: 10, minimum: 1), 9)
+        XCTAssertEqual(Engine.parts(for: 2, minimum: 1), 2)
+    }
+
+    /// A convolution whose workspaces were reserved under three threads (three parts
+    /// of up to two images for a batch of five) computes the same as a fresh one
+    /// when used under one (one part of five images), on the GEMM path and the
+    /// direct one-channel path.
     func testConvolutionReservedForMoreThreadsServesFewer() throws {
         for (inChannels, outChannels) in [(2, 3), (1, 16)] {
             func layer() -> Conv2d {
@@ -46,7 +83,7 @@ final class EngineTests: XCTestCase {
             Engine.setThreads(3)
             let reused = layer()
             reused.allocate(maxBatch: 5, input: [inChannels, 6, 6])
-            Engine.setThreads(2)
+            Engine.setThreads(1)
             let fresh = layer()
             fresh.allocate(maxBatch: 5, input: [inChannels, 6, 6])
             XCTAssertEqual(pass(reused), pass(fresh), "\(inChannels) → \(outChannels) channels")
