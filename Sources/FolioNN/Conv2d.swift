@@ -294,7 +294,7 @@ public final class Conv2d: Layer {
         }
     }
 
-    /// The direct path's forward pass over a batch, images split across threads.
+    /// The direct path's forward pass over a batch, images split into parts.
     func runDirect(_ x: UnsafeMutablePointer<Float>, n: Int, into y: UnsafeMutablePointer<Float>) {
         let parts = partCount(n)
         Engine.run(parts: parts) { part in forwardDirect(x, images: Engine.range(part, of: parts, count: n), y: y) }

@@ -39,9 +39,9 @@ public final class Linear: Layer {
         inputGrad.reserve(maxBatch * inFeatures)
     }
 
-    /// Output features are split across threads for y, dW and db, input features
-    /// for dx, so every value is computed by exactly one thread and each thread
-    /// reads only its part of W.
+    /// Output features are split into parts for y, dW and db, input features for
+    /// dx, so every value is computed by exactly one part and each part reads only
+    /// its rows (or columns) of W.
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
         input = x
         let y = output.pointer, b = bias.value.pointer, o = outFeatures, i = inFeatures, wgt = weight.value.pointer

@@ -75,8 +75,10 @@ final class WorkerPool: @unchecked Sendable {
     static let spinNanoseconds: UInt64 = 5_000_000
 
     final class Worker: @unchecked Sendable {
+        let index: Int
         let parked = Atomic<Bool>(false)
         let wake = DispatchSemaphore(value: 0)
+        init(index: Int) { self.index = index }
     }
 
     /// The job in one word: its number (bits 32 and up), its part count (bits 16–31)
@@ -87,6 +89,9 @@ final class WorkerPool: @unchecked Sendable {
     private let state = Atomic<Int>(0)
     /// Parts finished in the current job.
     private let finished = Atomic<Int>(0)
+    /// Workers 1...helpers take part in the current job: after the thread count
+    /// falls, the workers beyond it (still spinning) must not join in.
+    private let helpers = Atomic<Int>(0)
     private let busy = Atomic<Bool>(false)
     /// The current job; written before `state` names it, read by a thread only
     /// after it has taken a part, cleared after every part is finished.
@@ -98,7 +103,7 @@ final class WorkerPool: @unchecked Sendable {
     /// Starts threads until there are `count` workers (never fewer).
     func ensureWorkers(_ count: Int) {
         while workers.count < count {
-            let worker = Worker()
+            let worker = Worker(index: workers.count + 1)
             workers.append(worker)
             // The job it has seen is read here, not on the new thread: a job posted
             // before that thread first runs must still be one it joins.
@@ -126,6 +131,7 @@ final class WorkerPool: @unchecked Sendable {
         precondition(parts < 1 << 16)
         job = body
         finished.store(0, ordering: .relaxed)
+        self.helpers.store(helpers, ordering: .relaxed)
         let generation = (Self.generation(state.load(ordering: .relaxed)) &+ 1) & 0x7FFF_FFFF
         state.store(generation << 32 | parts << 16, ordering: .sequentiallyConsistent)
         for worker in workers.prefix(helpers) where worker.parked.load(ordering: .sequentiallyConsistent) {
@@ -180,6 +186,7 @@ final class WorkerPool: @unchecked Sendable {
                 current = Self.generation(state.load(ordering: .acquiring))
             }
             seen = current
+            guard worker.index <= helpers.load(ordering: .relaxed) else { continue }
             while let part = take(current) {
                 runPart(part)
                 finished.add(1, ordering: .releasing)

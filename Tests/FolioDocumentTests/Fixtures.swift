@@ -20,13 +20,21 @@ struct BoxFigure: DocumentFigure {
     }
 }
 
+/// The folder of every fixture of this test process, removed when the process
+/// exits. (A fixture cannot remove its own folder when it goes: the manifest it
+/// loads reads the fragments later, from the folder.)
+private let fixturesFolder: URL = {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("folio-doc-tests-\(UUID().uuidString)")
+    atexit { try? FileManager.default.removeItem(at: fixturesFolder) }
+    return folder
+}()
+
 /// A report template directory in a fresh temporary folder.
 struct ReportFixture {
     let directory: URL
 
     init(manifest: String, fragments: [String: String]) throws {
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("folio-doc-tests-\(UUID().uuidString)")
+        directory = fixturesFolder.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try manifest.write(to: directory.appendingPathComponent("manifest.json"), atomically: true, encoding: .utf8)
         for (name, text) in fragments {

@@ -95,11 +95,12 @@ final class LayerGradientTests: XCTestCase {
         }
     }
 
-    /// More images per thread than one im2col chunk holds: backward unrolls again.
+    /// More images per part than one im2col chunk holds: backward unrolls again, and
+    /// dW accumulates over the chunks.
     func testConv2dAcrossSeveralChunks() throws {
         var rng = SeededGenerator(seed: 12)
         let conv = Conv2d(name: "chunks", inChannels: 2, outChannels: 3, kernel: 3, stride: 1, padding: 1, rng: &rng)
-        let n = 2 * Conv2d.maxChunkImages + 3
+        let n = (2 * Conv2d.maxChunkImages + 3) * Engine.threads * Engine.partsPerThread
         try GradientCheck.check(conv, shape: [2, 3, 3], n: n, x: GradientCheck.randomArray(n * 18, &rng))
     }
 

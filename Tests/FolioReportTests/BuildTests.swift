@@ -11,6 +11,12 @@ final class BuildTests: XCTestCase {
     }()
     nonisolated(unsafe) static var buildResult: FolioBinary.Result?
 
+    /// Removes the shared build's output once the class's tests are done.
+    override class func tearDown() {
+        try? FileManager.default.removeItem(at: output)
+        super.tearDown()
+    }
+
     func built() throws -> FolioBinary.Result {
         if let r = Self.buildResult { return r }
         let r = try FolioBinary.run(["build", "--profile", "quick", "--output", Self.output.path, "--threads", "2"])
