@@ -8,9 +8,10 @@ import Glibc
 /// The engine's threads. Work is split into a fixed number of parts, each over a
 /// fixed contiguous range (images of a batch, rows of a matrix), and partial sums
 /// are combined in part order: results depend only on the thread count, never on
-/// timing. There are a few parts per thread, handed out one at a time as threads
-/// become free, so a thread that runs slower (a virtual CPU that shares its core)
-/// does fewer of them instead of holding the others up at the end of every pass.
+/// timing. There are a few parts per thread: each thread works through its own
+/// share of them, then takes what is left of the others' shares, so a thread that
+/// runs slower (a virtual CPU that shares its core) does fewer of them instead of
+/// holding the others up at the end of every pass.
 /// OpenBLAS itself runs single-threaded inside each part, so the two levels never
 /// compete for the cores.
 public enum Engine {
@@ -35,8 +36,8 @@ public enum Engine {
     }
 
     /// Runs `body(part)` for part in 0..<parts, in parallel when parts > 1: the
-    /// calling thread and the workers each take the next part not yet taken until
-    /// none is left. Nested or concurrent calls (which the engine does not make)
+    /// calling thread and the workers each take parts (see `WorkerPool.Share`)
+    /// until none is left. Nested or concurrent calls (which the engine does not make)
     /// run their parts one after another instead.
     static func run(parts: Int, _ body: (Int) -> Void) {
         if parts <= 1 { body(0); return }
@@ -81,33 +82,45 @@ final class WorkerPool: @unchecked Sendable {
         init(index: Int) { self.index = index }
     }
 
-    /// The job in one word: its number (bits 32 and up), its part count (bits 16–31)
-    /// and the parts taken so far (bits 0–15). A thread takes a part by raising the
-    /// count with compare-and-swap, which fails once the word names another job: a
-    /// worker that arrives late, or loops once more after the last part, can never
-    /// take a part of the next job under this one's part count.
+    /// The current job's number; workers watch it for the next job.
     private let state = Atomic<Int>(0)
     /// Parts finished in the current job.
     private let finished = Atomic<Int>(0)
     /// Workers 1...helpers take part in the current job: after the thread count
     /// falls, the workers beyond it (still spinning) must not join in.
     private let helpers = Atomic<Int>(0)
+
+    /// One taking thread's share of a job's parts (share 0 the caller's, share k
+    /// worker k's), in one word: the job's number (bits 32 and up), the first part
+    /// left (bits 16–31) and one past the last (bits 0–15). The owner takes from the
+    /// front, in order, so that when the threads keep pace each works on the same
+    /// images from one job to the next, which its own cache still holds; a thread
+    /// done with its share takes from the back of another's. A part is taken by
+    /// compare-and-swap, which fails once the word names another job: a worker that
+    /// arrives late, or looks once more after the last part, can never take a part
+    /// of the next job.
+    final class Share: Sendable {
+        let word = Atomic<Int>(0)
+    }
+    /// Enough shares for every thread the pool will have; never resized, as workers
+    /// read it while they look for parts.
+    private let shares: [Share] = (0..<WorkerPool.maxThreads).map { _ in Share() }
+    static let maxThreads = 256
     private let busy = Atomic<Bool>(false)
     /// The current job; written before `state` names it, read by a thread only
     /// after it has taken a part, cleared after every part is finished.
     nonisolated(unsafe) private var job: ((Int) -> Void)?
     nonisolated(unsafe) private var workers: [Worker] = []
 
-    private static func generation(_ word: Int) -> Int { word >> 32 }
-
     /// Starts threads until there are `count` workers (never fewer).
     func ensureWorkers(_ count: Int) {
+        precondition(count < Self.maxThreads, "at most \(Self.maxThreads) engine threads")
         while workers.count < count {
             let worker = Worker(index: workers.count + 1)
             workers.append(worker)
             // The job it has seen is read here, not on the new thread: a job posted
             // before that thread first runs must still be one it joins.
-            let seen = Self.generation(state.load(ordering: .acquiring))
+            let seen = state.load(ordering: .acquiring)
             let context = Unmanaged.passRetained(WorkerContext(pool: self, worker: worker, seen: seen)).toOpaque()
             var thread = pthread_t()
             let status = pthread_create(&thread, nil, { raw in
@@ -132,13 +145,18 @@ final class WorkerPool: @unchecked Sendable {
         job = body
         finished.store(0, ordering: .relaxed)
         self.helpers.store(helpers, ordering: .relaxed)
-        let generation = (Self.generation(state.load(ordering: .relaxed)) &+ 1) & 0x7FFF_FFFF
-        state.store(generation << 32 | parts << 16, ordering: .sequentiallyConsistent)
+        let generation = (state.load(ordering: .relaxed) &+ 1) & 0x7FFF_FFFF
+        for taker in 0...helpers {
+            let share = Engine.range(taker, of: helpers + 1, count: parts)
+            shares[taker].word.store(generation << 32 | share.lowerBound << 16 | share.upperBound, ordering: .relaxed)
+        }
+        // Publishes the job and the shares to the workers that see this number.
+        state.store(generation, ordering: .sequentiallyConsistent)
         for worker in workers.prefix(helpers) where worker.parked.load(ordering: .sequentiallyConsistent) {
             worker.wake.signal()
         }
         var done = 0
-        while let part = take(generation) { body(part); done += 1 }
+        while let part = take(generation, share: 0, of: helpers + 1) { body(part); done += 1 }
         finished.add(done, ordering: .releasing)
         var polls = 0
         while finished.load(ordering: .acquiring) < parts { Self.poll(&polls) }
@@ -146,16 +164,27 @@ final class WorkerPool: @unchecked Sendable {
         busy.store(false, ordering: .releasing)
     }
 
-    /// The next part of job `generation` not yet taken, now this thread's; nil when
-    /// all are taken or another job has begun.
-    private func take(_ generation: Int) -> Int? {
-        var word = state.load(ordering: .relaxed)
-        while Self.generation(word) == generation {
-            let parts = (word >> 16) & 0xFFFF, taken = word & 0xFFFF
-            guard taken < parts else { return nil }
-            let (exchanged, original) = state.compareExchange(expected: word, desired: word + 1, ordering: .acquiringAndReleasing)
-            if exchanged { return taken }
-            word = original
+    /// The next part of job `generation` for the thread owning share `own` of
+    /// `takers`, now its: the front of its own share, else the back of another's;
+    /// nil when all are taken or another job has begun.
+    private func take(_ generation: Int, share own: Int, of takers: Int) -> Int? {
+        if let part = take(generation, from: own, front: true) { return part }
+        for k in 1..<max(takers, 1) {
+            if let part = take(generation, from: (own + k) % takers, front: false) { return part }
+        }
+        return nil
+    }
+
+    private func take(_ generation: Int, from index: Int, front: Bool) -> Int? {
+        let share = shares[index]
+        var current = share.word.load(ordering: .relaxed)
+        while current >> 32 == generation {
+            let first = (current >> 16) & 0xFFFF, end = current & 0xFFFF
+            guard first < end else { return nil }
+            let taken = front ? current + (1 << 16) : current - 1
+            let (exchanged, original) = share.word.compareExchange(expected: current, desired: taken, ordering: .acquiringAndReleasing)
+            if exchanged { return front ? first : end - 1 }
+            current = original
         }
         return nil
     }
@@ -166,7 +195,7 @@ final class WorkerPool: @unchecked Sendable {
         while true {
             var spins = 0
             var deadline: UInt64 = 0
-            var current = Self.generation(state.load(ordering: .acquiring))
+            var current = state.load(ordering: .acquiring)
             while current == seen {
                 Self.poll(&spins)
                 if spins & 1023 == 0 {
@@ -178,16 +207,17 @@ final class WorkerPool: @unchecked Sendable {
                         // job, and `run` names the new job before looking at the
                         // flag, so one of the two always sees the other.
                         worker.parked.store(true, ordering: .sequentiallyConsistent)
-                        if Self.generation(state.load(ordering: .sequentiallyConsistent)) == seen { worker.wake.wait() }
+                        if state.load(ordering: .sequentiallyConsistent) == seen { worker.wake.wait() }
                         worker.parked.store(false, ordering: .sequentiallyConsistent)
                         deadline = 0
                     }
                 }
-                current = Self.generation(state.load(ordering: .acquiring))
+                current = state.load(ordering: .acquiring)
             }
             seen = current
-            guard worker.index <= helpers.load(ordering: .relaxed) else { continue }
-            while let part = take(current) {
+            let helpers = self.helpers.load(ordering: .relaxed)
+            guard worker.index <= helpers else { continue }
+            while let part = take(current, share: worker.index, of: helpers + 1) {
                 runPart(part)
                 finished.add(1, ordering: .releasing)
             }
