@@ -83,7 +83,7 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// The current job's number; workers watch it for the next job.
-    private let state = Atomic<Int>(0)
+    private let jobNumber = Atomic<Int>(0)
     /// Parts finished in the current job.
     private let finished = Atomic<Int>(0)
     /// Workers 1...helpers take part in the current job: after the thread count
@@ -107,7 +107,7 @@ final class WorkerPool: @unchecked Sendable {
     private let shares: [Share] = (0..<WorkerPool.maxThreads).map { _ in Share() }
     static let maxThreads = 256
     private let busy = Atomic<Bool>(false)
-    /// The current job; written before `state` names it, read by a thread only
+    /// The current job; written before `jobNumber` names it, read by a thread only
     /// after it has taken a part, cleared after every part is finished.
     nonisolated(unsafe) private var job: ((Int) -> Void)?
     nonisolated(unsafe) private var workers: [Worker] = []
@@ -120,7 +120,7 @@ final class WorkerPool: @unchecked Sendable {
             workers.append(worker)
             // The job it has seen is read here, not on the new thread: a job posted
             // before that thread first runs must still be one it joins.
-            let seen = state.load(ordering: .acquiring)
+            let seen = jobNumber.load(ordering: .acquiring)
             let context = Unmanaged.passRetained(WorkerContext(pool: self, worker: worker, seen: seen)).toOpaque()
             var thread = pthread_t()
             let status = pthread_create(&thread, nil, { raw in
@@ -145,13 +145,13 @@ final class WorkerPool: @unchecked Sendable {
         job = body
         finished.store(0, ordering: .relaxed)
         self.helpers.store(helpers, ordering: .relaxed)
-        let generation = (state.load(ordering: .relaxed) &+ 1) & 0x7FFF_FFFF
+        let generation = (jobNumber.load(ordering: .relaxed) &+ 1) & 0x7FFF_FFFF
         for taker in 0...helpers {
             let share = Engine.range(taker, of: helpers + 1, count: parts)
             shares[taker].word.store(generation << 32 | share.lowerBound << 16 | share.upperBound, ordering: .relaxed)
         }
         // Publishes the job and the shares to the workers that see this number.
-        state.store(generation, ordering: .sequentiallyConsistent)
+        jobNumber.store(generation, ordering: .sequentiallyConsistent)
         for worker in workers.prefix(helpers) where worker.parked.load(ordering: .sequentiallyConsistent) {
             worker.wake.signal()
         }
@@ -195,7 +195,7 @@ final class WorkerPool: @unchecked Sendable {
         while true {
             var spins = 0
             var deadline: UInt64 = 0
-            var current = state.load(ordering: .acquiring)
+            var current = jobNumber.load(ordering: .acquiring)
             while current == seen {
                 Self.poll(&spins)
                 if spins & 1023 == 0 {
@@ -207,12 +207,12 @@ final class WorkerPool: @unchecked Sendable {
                         // job, and `run` names the new job before looking at the
                         // flag, so one of the two always sees the other.
                         worker.parked.store(true, ordering: .sequentiallyConsistent)
-                        if state.load(ordering: .sequentiallyConsistent) == seen { worker.wake.wait() }
+                        if jobNumber.load(ordering: .sequentiallyConsistent) == seen { worker.wake.wait() }
                         worker.parked.store(false, ordering: .sequentiallyConsistent)
                         deadline = 0
                     }
                 }
-                current = state.load(ordering: .acquiring)
+                current = jobNumber.load(ordering: .acquiring)
             }
             seen = current
             let helpers = self.helpers.load(ordering: .relaxed)
