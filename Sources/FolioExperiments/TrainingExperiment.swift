@@ -52,7 +52,8 @@ public enum Engine {
     /// normalisation's statistics are summed in a different order.
     /// 3: stride-1 convolutions with 3 × 3 or 5 × 5 kernels on 16k channels by Winograd.
     /// 4: work split into four parts per thread, so partial sums cover smaller ranges.
-    public static let version = 4
+    /// 5: 5 × 5 kernels by F(4 × 4, 5 × 5) rather than F(2 × 2, 5 × 5).
+    public static let version = 5
 }
 
 /// One finished epoch, as stored in the cache.

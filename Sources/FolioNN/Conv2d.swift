@@ -62,7 +62,7 @@ public final class Conv2d: Layer {
     public enum Algorithm: Sendable {
         /// Unrolled receptive fields (im2col) times the weights, by OpenBLAS.
         case unrolled
-        /// Winograd's F(2 × 2, r × r) (see Conv2dWinograd.swift).
+        /// Winograd's F(m × m, r × r) (see Conv2dWinograd.swift).
         case winograd
     }
     /// Winograd where it applies (stride 1, 3 × 3 or 5 × 5 kernels, channel counts
@@ -93,7 +93,7 @@ public final class Conv2d: Layer {
                            convolutionLayout: (outChannels, inChannels, kernel, kernel))
         bias = Parameter(name: name + ".bias", shape: [outChannels])
         let winograd = Self.winogradApplies(kernel: kernel, stride: stride, inChannels: inChannels, outChannels: outChannels)
-        winogradTransform = winograd ? WinogradTransform(m: 2, r: kernel) : nil
+        winogradTransform = winograd ? WinogradTransform(m: Self.winogradTileSize(kernel: kernel), r: kernel) : nil
         algorithm = winograd ? .winograd : .unrolled
         let fanIn = inChannels * kernel * kernel
         initialiseUniform(weight, fanIn: fanIn, rng: &rng)
@@ -118,8 +118,8 @@ public final class Conv2d: Layer {
         let out = try! outputShape(for: shape)
         h = shape[1]; w = shape[2]; oh = out[1]; ow = out[2]
         self.maxBatch = max(self.maxBatch, maxBatch)
-        let winograd = winogradFloatsPerImage
-        let rowBytes = (usesWinograd ? winograd.v + winograd.m : oh * ow * patch) * MemoryLayout<Float>.stride
+        let rowFloats = usesWinograd ? winogradFloatsPerImage.v + winogradFloatsPerImage.m : oh * ow * patch
+        let rowBytes = rowFloats * MemoryLayout<Float>.stride
         chunkImages = min(Self.maxChunkImages, max(1, Self.chunkBudget / max(rowBytes, 1)))
         output.reserve(maxBatch * oh * ow * outChannels)
         inputGrad.reserve(maxBatch * h * w * inChannels)

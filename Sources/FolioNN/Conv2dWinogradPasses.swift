@@ -3,7 +3,7 @@
 /// V and M planes stay in its core's cache between the transforms and the products.
 extension Conv2d {
     func forwardWinograd(_ x: UnsafeMutablePointer<Float>, n: Int, into y: UnsafeMutablePointer<Float>) {
-        refreshWinogradWeights(transposed: false)
+        refreshWinogradWeights()
         let parts = partCount(n), cin = inChannels, cout = outChannels, planes = winogradPlanes
         let u = UnsafePointer(winogradU.pointer), perImage = tilesPerImage
         Engine.run(parts: parts) { part in
@@ -29,7 +29,6 @@ extension Conv2d {
                           dx: UnsafeMutablePointer<Float>?) {
         let parameterGradients = computesParameterGradients
         guard parameterGradients || dx != nil else { return }
-        if dx != nil { refreshWinogradWeights(transposed: true) }
         let parts = partCount(n), cin = inChannels, cout = outChannels, planes = winogradPlanes
         let ut = UnsafePointer(winogradUT.pointer), perImage = tilesPerImage
         let inPixels = inputHeight * inputWidth, outPixels = outputHeight * outputWidth
@@ -40,7 +39,8 @@ extension Conv2d {
                 let db = biasPartials[part].pointer
                 db.update(repeating: 0, count: cout)
                 Self.addColumnSums(dy + r.lowerBound * outPixels * cout, rows: r.count * outPixels, columns: cout, into: db)
-                du.update(repeating: 0, count: planes * cin * cout)
+                // The first chunk's products overwrite dU; only a part without images clears it.
+                if r.isEmpty { du.update(repeating: 0, count: planes * cin * cout) }
             }
             if let dx { (dx + r.lowerBound * inPixels * cin).update(repeating: 0, count: r.count * inPixels * cin) }
             withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 3 * planes) { scratch in
@@ -54,9 +54,9 @@ extension Conv2d {
                     for xi in 0..<planes {
                         let vPlane = v + xi * tiles * cin, dmPlane = dm + xi * tiles * cout
                         if parameterGradients {
-                            // dU[ξ] (out × in) += dM[ξ]ᵀ · V[ξ]: dM read transposed.
+                            // dU[ξ] (out × in) += dM[ξ]ᵀ · V[ξ], dM read transposed; = for the first chunk.
                             SmallGEMM.multiply(dmPlane, rowStride: 1, depthStride: cout, rows: cout, depth: tiles,
-                                               vPlane, du + xi * cout * cin, n: cin, accumulate: true)
+                                               vPlane, du + xi * cout * cin, n: cin, accumulate: first > r.lowerBound)
                         }
                         if dx != nil {
                             // dV[ξ] = dM[ξ] · U[ξ]ᵀ, into V's plane, which is no longer needed.

@@ -8,7 +8,7 @@ final class WinogradTests: XCTestCase {
     /// In one dimension, Aᵀ[(G g) ⊙ (Bᵀ d)] is the correlation of d with g.
     func testTransformsComputeACorrelation() {
         var rng = SeededGenerator(seed: 21)
-        for (m, r) in [(2, 3), (2, 5), (4, 3)] {
+        for (m, r) in [(2, 3), (2, 5), (4, 3), (4, 5)] {
             let t = WinogradTransform(m: m, r: r), alpha = t.alpha
             let d = GradientCheck.randomArray(alpha, &rng), g = GradientCheck.randomArray(r, &rng)
             var product = [Double](repeating: 0, count: alpha)
@@ -30,24 +30,28 @@ final class WinogradTests: XCTestCase {
         XCTAssertEqual(Array(UnsafeBufferPointer(start: f23.bT + 4, count: 8)), [0, 1, 1, 0, 0, -1, 1, 0])
     }
 
-    /// The written-out tile transforms of F(2×2, 3×3) and F(2×2, 5×5) against
+    /// The written-out tile transforms of F(2×2, 3×3) and F(4×4, 5×5) against
     /// L · X · Rᵀ with the matrices `WinogradTransform` builds, lane by lane.
     func testWrittenOutTransformsMatchTheMatrices() {
         var rng = SeededGenerator(seed: 22)
-        for r in [3, 5] {
-            let t = WinogradTransform(m: 2, r: r), alpha = t.alpha
+        for (m, r) in [(2, 3), (4, 5)] {
+            let t = WinogradTransform(m: m, r: r), alpha = t.alpha
             typealias Apply = (UnsafeMutablePointer<SIMD8<Float>>, UnsafeMutablePointer<SIMD8<Float>>, UnsafeMutablePointer<SIMD8<Float>>) -> Void
-            let transforms: [(String, UnsafeMutablePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Apply)] = r == 3 ? [
+            let transforms: [(String, UnsafeMutablePointer<Float>, Int, UnsafeMutablePointer<Float>, Int, Apply)]
+            switch alpha {
+            case 4: transforms = [
                 ("input", t.bT, alpha, t.bT, alpha, { x, _, o in F23.input(x, into: o) }),
-                ("output", t.aT, 2, t.aT, alpha, { x, _, o in F23.output(x, into: o) }),
-                ("output gradient", t.a, alpha, t.a, 2, { x, _, o in F23.outputGradient(x, into: o) }),
+                ("output", t.aT, m, t.aT, alpha, { x, _, o in F23.output(x, into: o) }),
+                ("output gradient", t.a, alpha, t.a, m, { x, _, o in F23.outputGradient(x, into: o) }),
                 ("input gradient", t.b, alpha, t.b, alpha, { x, _, o in F23.inputGradient(x, into: o) }),
-            ] : [
-                ("input", t.bT, alpha, t.bT, alpha, { x, tmp, o in F25.input(x, tmp: tmp, into: o) }),
-                ("output", t.aT, 2, t.aT, alpha, { x, tmp, o in F25.output(x, tmp: tmp, into: o) }),
-                ("output gradient", t.a, alpha, t.a, 2, { x, _, o in F25.outputGradient(x, into: o) }),
-                ("input gradient", t.b, alpha, t.b, alpha, { x, tmp, o in F25.inputGradient(x, tmp: tmp, into: o) }),
             ]
+            default: transforms = [
+                ("input", t.bT, alpha, t.bT, alpha, { x, tmp, o in F45.input(x, tmp: tmp, into: o) }),
+                ("output", t.aT, m, t.aT, alpha, { x, tmp, o in F45.output(x, tmp: tmp, into: o) }),
+                ("output gradient", t.a, alpha, t.a, m, { x, tmp, o in F45.outputGradient(x, tmp: tmp, into: o) }),
+                ("input gradient", t.b, alpha, t.b, alpha, { x, tmp, o in F45.inputGradient(x, tmp: tmp, into: o) }),
+            ]
+            }
             for (name, l, rows, rMatrix, p, apply) in transforms {
                 let x = (0..<(p * p)).map { _ in SIMD8<Float>((0..<8).map { _ in rng.uniform(-1, 1) }) }
                 let buffer = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 3 * 64)
@@ -59,7 +63,7 @@ final class WinogradTests: XCTestCase {
                     for j in 0..<p { for y in 0..<p {
                         expected += Double(l[i * p + j]) * Double(x[j * p + y][lane]) * Double(rMatrix[k * p + y])
                     } }
-                    XCTAssertEqual(Double(buffer[128 + i * rows + k][lane]), expected, accuracy: 1e-4, "F(2, \(r)) \(name) [\(i)][\(k)]")
+                    XCTAssertEqual(Double(buffer[128 + i * rows + k][lane]), expected, accuracy: 1e-4, "F(\(m), \(r)) \(name) [\(i)][\(k)]")
                 } } }
             }
         }
@@ -177,12 +181,16 @@ final class WinogradTests: XCTestCase {
         }
     }
 
-    /// Finite differences through the Winograd path itself, with both edge cases.
+    /// Finite differences through the Winograd paths themselves, F(2 × 2, 3 × 3) and
+    /// F(4 × 4, 5 × 5), with edge tiles hanging over the output and patches in the padding.
     func testWinogradGradients() throws {
         var rng = SeededGenerator(seed: 8)
-        let conv = Conv2d(name: "wg", inChannels: 16, outChannels: 16, kernel: 3, padding: 1, rng: &rng)
-        XCTAssertEqual(conv.algorithm, .winograd)
-        try GradientCheck.check(conv, shape: [16, 3, 3], n: 2, x: GradientCheck.randomArray(2 * 16 * 9, &rng))
+        for (k, pad, side) in [(3, 1, 3), (5, 2, 5)] {
+            let conv = Conv2d(name: "wg", inChannels: 16, outChannels: 16, kernel: k, padding: pad, rng: &rng)
+            XCTAssertEqual(conv.algorithm, .winograd)
+            XCTAssertEqual(conv.winogradTransform?.m, k == 5 ? 4 : 2)
+            try GradientCheck.check(conv, shape: [16, side, side], n: 2, x: GradientCheck.randomArray(2 * 16 * side * side, &rng))
+        }
     }
 
     /// Off for pixel optimisation: the input gradient alone, parameters' untouched.
