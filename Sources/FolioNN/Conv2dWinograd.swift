@@ -47,8 +47,8 @@ extension Conv2d {
     /// From the current weights, U[ξ][in][out] = (G g Gᵀ)[ξ] for every pair of
     /// channels (which forward multiplies by) and its transpose Uᵀ as [ξ][out][in]
     /// (which dX multiplies by). Forward computes both: the weights cannot change
-    /// before the backward pass that follows it, and transforming them once instead
-    /// of twice measured 3 % of the deeper CNN's training step. Eight input channels
+    /// before the backward pass that follows it, and the two transforms, when
+    /// backward made its own, took 3 % of the deeper CNN's training step. Eight input channels
     /// at a time (they are contiguous in the weights), output channels split across
     /// threads.
     func refreshWinogradWeights() {
