@@ -45,11 +45,13 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CPango", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark-gfm", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        // No library: a header of Clang vector built-ins that Swift's own functions do not reach.
+        .systemLibrary(name: "CVectorMath"),
 
         // Atomic file writing, shared by every module that writes outputs.
         .target(name: "FolioSupport"),
         .target(name: "FolioData", dependencies: ["CZlib"], swiftSettings: alwaysOptimised),
-        .target(name: "FolioNN", dependencies: ["FolioData", "COpenBLAS"], swiftSettings: engineSettings),
+        .target(name: "FolioNN", dependencies: ["FolioData", "COpenBLAS", "CVectorMath"], swiftSettings: engineSettings),
         .target(name: "FolioCharts", dependencies: ["CCairo", "CPango"]),
         .target(name: "FolioDocument", dependencies: [
             "CCmark", "CCairo", "CPango", "FolioSupport",

@@ -108,10 +108,14 @@ public final class Dropout: Layer {
         masked = training && p > 0
         guard masked else { return x }
         let m = mask.pointer, scale = 1 / (1 - p)
+        // A local copy of the generator: stepping the stored property of a class
+        // pays an exclusivity check per element.
+        var random = generator
         for i in 0..<(n * count) {
-            m[i] = generator.nextUnitFloat() < p ? 0 : scale
+            m[i] = random.nextUnitFloat() < p ? 0 : scale
             x[i] *= m[i]
         }
+        generator = random
         return x
     }
 

@@ -60,7 +60,7 @@ public final class Optimizer {
             let p = param.value.pointer, g = param.grad!.pointer, count = param.count
             let s1 = first.isEmpty ? nil : first[k].pointer, s2 = second.isEmpty ? nil : second[k].pointer
             // Large tensors are split across threads in runs of whole SIMD blocks.
-            let parts = Engine.parts(for: count, minimum: 32_768)
+            let parts = Engine.parts(for: count, minimum: 16_384)
             let block = ((count / parts) + 7) / 8 * 8
             Engine.run(parts: parts) { part in
                 let lo = min(part * block, count), n = part == parts - 1 ? count - lo : min(block, count - lo)
@@ -107,7 +107,7 @@ public final class Optimizer {
             let gv = load8(g + i)
             let vv = a * load8(v + i) + (1 - a) * (gv * gv)
             store8(vv, v + i)
-            store8(load8(p + i) - lr * (gv / (vv.squareRoot() + e)), p + i)
+            store8(load8(p + i) - lr * (gv / (sqrt8(vv) + e)), p + i)
             i += 8
         }
         while i < n {
@@ -127,7 +127,7 @@ public final class Optimizer {
             mv += (1 - b1) * (gv - mv)
             let vv = b2 * load8(v + i) + (1 - b2) * (gv * gv)
             store8(mv, m + i); store8(vv, v + i)
-            store8(load8(p + i) - stepSize * (mv / (vv.squareRoot() / bc2Sqrt + e)), p + i)
+            store8(load8(p + i) - stepSize * (mv / (sqrt8(vv) / bc2Sqrt + e)), p + i)
             i += 8
         }
         while i < n {

@@ -1,3 +1,9 @@
+import CVectorMath
+
+/// The square roots of eight floats in one instruction; `SIMD8.squareRoot()` makes
+/// eight calls of libm's sqrtf here (see CVectorMath). Same bits as sqrtf.
+@inline(__always) func sqrt8(_ x: SIMD8<Float>) -> SIMD8<Float> { folio_sqrt8(x) }
+
 /// Eight-float loads and stores at any address, for the hand-vectorised loops
 /// (optimiser updates, pooling, the one-channel convolution).
 @inline(__always) func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
