@@ -39,47 +39,104 @@ extension Conv2d {
     }
 
     func forwardDirect(_ x: UnsafeMutablePointer<Float>, images: Range<Int>, y: UnsafeMutablePointer<Float>) {
-        let k = kernel, taps = k * k, cout = outChannels, wt = UnsafePointer(tapMajor.pointer), b = UnsafePointer(bias.value.pointer)
+        let k = kernel, taps = k * k, cout = outChannels
         let h = inputHeight, w = inputWidth, oh = outputHeight, ow = outputWidth, s = stride, pad = padding
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: taps) { buffer in
-            let patch = buffer.baseAddress!
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * taps) { buffer in
+            let patch = buffer.baseAddress!, nextPatch = patch + taps
             var out = y + images.lowerBound * oh * ow * cout
             for img in images {
                 let image = x + img * h * w
                 for oy in 0..<oh {
-                    for ox in 0..<ow {
+                    var ox = 0
+                    // Two pixels at a time when the channels come in 32s: eight
+                    // accumulator chains share each tap's weight loads. Four chains
+                    // waited on the adder's latency (three cycles per tap and
+                    // pixel on Zen 4, where eight chains keep both adders busy).
+                    if cout % 32 == 0 {
+                        let y0 = oy &* s &- pad
+                        while ox &+ 2 <= ow {
+                            let x0 = ox &* s &- pad
+                            if y0 >= 0 && x0 >= 0 && y0 &+ k <= h && x0 &+ s &+ k <= w {
+                                // Both receptive fields inside the image: read them in place.
+                                let field = UnsafePointer(image + (y0 &* w &+ x0))
+                                forwardPixelPair(field, field + s, rowStride: w, into: out, next: out + cout)
+                            } else {
+                                Self.gather(image, oy: oy, ox: ox, into: patch, k: k, stride: s, padding: pad, h: h, w: w)
+                                Self.gather(image, oy: oy, ox: ox &+ 1, into: nextPatch, k: k, stride: s, padding: pad, h: h, w: w)
+                                forwardPixelPair(patch, nextPatch, rowStride: k, into: out, next: out + cout)
+                            }
+                            out += 2 &* cout
+                            ox &+= 2
+                        }
+                    }
+                    while ox < ow {
                         Self.gather(image, oy: oy, ox: ox, into: patch, k: k, stride: s, padding: pad, h: h, w: w)
-                        var g = 0
-                        // 32 channels at a time: four independent accumulator chains
-                        // keep the multiply-add units busy where one chain would wait
-                        // on each previous addition.
-                        while g &+ 32 <= cout {
-                            var a0 = load8(b + g), a1 = load8(b + (g + 8)), a2 = load8(b + (g + 16)), a3 = load8(b + (g + 24))
-                            var wp = wt + g
-                            for t in 0..<taps {
-                                let v = SIMD8<Float>(repeating: patch[t])
-                                a0 += v * load8(wp); a1 += v * load8(wp + 8)
-                                a2 += v * load8(wp + 16); a3 += v * load8(wp + 24)
-                                wp += cout
-                            }
-                            store8(a0, out + g); store8(a1, out + (g + 8))
-                            store8(a2, out + (g + 16)); store8(a3, out + (g + 24))
-                            g &+= 32
-                        }
-                        while g < cout {
-                            var acc = load8(b + g)
-                            var wp = wt + g
-                            for t in 0..<taps {
-                                acc += patch[t] * load8(wp)
-                                wp += cout
-                            }
-                            store8(acc, out + g)
-                            g &+= 8
-                        }
+                        forwardPixel(patch, into: out)
                         out += cout
+                        ox &+= 1
                     }
                 }
             }
+        }
+    }
+
+    /// One output pixel's channels from its gathered receptive field: the bias plus
+    /// the taps in order.
+    @inline(__always)
+    private func forwardPixel(_ patch: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        let taps = kernel * kernel, cout = outChannels, wt = UnsafePointer(tapMajor.pointer), b = UnsafePointer(bias.value.pointer)
+        var g = 0
+        // 32 channels at a time: four independent accumulator chains.
+        while g &+ 32 <= cout {
+            var a0 = load8(b + g), a1 = load8(b + (g + 8)), a2 = load8(b + (g + 16)), a3 = load8(b + (g + 24))
+            var wp = wt + g
+            for t in 0..<taps {
+                let v = SIMD8<Float>(repeating: patch[t])
+                a0 += v * load8(wp); a1 += v * load8(wp + 8)
+                a2 += v * load8(wp + 16); a3 += v * load8(wp + 24)
+                wp += cout
+            }
+            store8(a0, out + g); store8(a1, out + (g + 8))
+            store8(a2, out + (g + 16)); store8(a3, out + (g + 24))
+            g &+= 32
+        }
+        while g < cout {
+            var acc = load8(b + g)
+            var wp = wt + g
+            for t in 0..<taps {
+                acc += patch[t] * load8(wp)
+                wp += cout
+            }
+            store8(acc, out + g)
+            g &+= 8
+        }
+    }
+
+    /// Two output pixels, for `outChannels` a multiple of 32, from their receptive
+    /// fields (k rows of k values, `rowStride` apart): the same sums in the same
+    /// order as `forwardPixel` gives each.
+    @inline(__always)
+    private func forwardPixelPair(_ field: UnsafePointer<Float>, _ nextField: UnsafePointer<Float>, rowStride: Int,
+                                  into out: UnsafeMutablePointer<Float>, next: UnsafeMutablePointer<Float>) {
+        let k = kernel, cout = outChannels, wt = UnsafePointer(tapMajor.pointer), b = UnsafePointer(bias.value.pointer)
+        var g = 0
+        while g &+ 32 <= cout {
+            var a0 = load8(b + g), a1 = load8(b + (g + 8)), a2 = load8(b + (g + 16)), a3 = load8(b + (g + 24))
+            var c0 = a0, c1 = a1, c2 = a2, c3 = a3
+            var wp = wt + g
+            for ky in 0..<k {
+                let row = field + ky &* rowStride, nextRow = nextField + ky &* rowStride
+                for kx in 0..<k {
+                    let w0 = load8(wp), w1 = load8(wp + 8), w2 = load8(wp + 16), w3 = load8(wp + 24)
+                    let u = SIMD8<Float>(repeating: row[kx]), v = SIMD8<Float>(repeating: nextRow[kx])
+                    a0 += u * w0; a1 += u * w1; a2 += u * w2; a3 += u * w3
+                    c0 += v * w0; c1 += v * w1; c2 += v * w2; c3 += v * w3
+                    wp += cout
+                }
+            }
+            store8(a0, out + g); store8(a1, out + (g + 8)); store8(a2, out + (g + 16)); store8(a3, out + (g + 24))
+            store8(c0, next + g); store8(c1, next + (g + 8)); store8(c2, next + (g + 16)); store8(c3, next + (g + 24))
+            g &+= 32
         }
     }
 
@@ -158,9 +215,19 @@ extension Conv2d {
             Self.addColumnSums(dyImage, rows: oh * ow, columns: cout, into: db)
             for ky in 0..<k {
                 let rows = valid(oh, shift: ky, size: h)
-                for kx in 0..<k {
+                var kx = 0
+                while kx < k {
                     let columns = valid(ow, shift: kx, size: w)
                     let out = dwt + (ky * k + kx) * cout
+                    // Two neighbouring taps at once where they cover the same output
+                    // columns (every tap without padding): each dY load feeds eight
+                    // chains instead of four, and each tap's sum keeps its order.
+                    if kx &+ 1 < k && cout % 32 == 0 && valid(ow, shift: kx &+ 1, size: w) == columns {
+                        accumulateTapPair(image: image, dyImage: dyImage, ky: ky, kx: kx, rows: rows, columns: columns,
+                                          into: out, next: out + cout)
+                        kx &+= 2
+                        continue
+                    }
                     var g = 0
                     // 32 channels at a time in four independent accumulator chains, as the forward pass.
                     while g &+ 32 <= cout {
@@ -192,9 +259,38 @@ extension Conv2d {
                         store8(acc, out + g)
                         g &+= 8
                     }
+                    kx &+= 1
                 }
             }
             dyImage += oh * ow * cout
+        }
+    }
+
+    /// Taps (ky, kx) and (ky, kx + 1) of one image's weight gradient, over the output
+    /// pixels they share; `outChannels` a multiple of 32.
+    @inline(__always)
+    private func accumulateTapPair(image: UnsafePointer<Float>, dyImage: UnsafePointer<Float>, ky: Int, kx: Int,
+                                   rows: Range<Int>, columns: Range<Int>,
+                                   into out: UnsafeMutablePointer<Float>, next: UnsafeMutablePointer<Float>) {
+        let cout = outChannels, w = inputWidth, ow = outputWidth, s = stride, pad = padding
+        var g = 0
+        while g &+ 32 <= cout {
+            var a0 = load8(out + g), a1 = load8(out + (g + 8)), a2 = load8(out + (g + 16)), a3 = load8(out + (g + 24))
+            var c0 = load8(next + g), c1 = load8(next + (g + 8)), c2 = load8(next + (g + 16)), c3 = load8(next + (g + 24))
+            for oy in rows {
+                let src = image + ((oy &* s &- pad &+ ky) &* w &- pad &+ kx)
+                var d = dyImage + ((oy &* ow &+ columns.lowerBound) &* cout &+ g)
+                for ox in columns {
+                    let d0 = load8(d), d1 = load8(d + 8), d2 = load8(d + 16), d3 = load8(d + 24)
+                    let u = SIMD8<Float>(repeating: src[ox &* s]), v = SIMD8<Float>(repeating: src[ox &* s &+ 1])
+                    a0 += u * d0; a1 += u * d1; a2 += u * d2; a3 += u * d3
+                    c0 += v * d0; c1 += v * d1; c2 += v * d2; c3 += v * d3
+                    d += cout
+                }
+            }
+            store8(a0, out + g); store8(a1, out + (g + 8)); store8(a2, out + (g + 16)); store8(a3, out + (g + 24))
+            store8(c0, next + g); store8(c1, next + (g + 8)); store8(c2, next + (g + 16)); store8(c3, next + (g + 24))
+            g &+= 32
         }
     }
 
