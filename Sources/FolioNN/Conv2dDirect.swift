@@ -88,7 +88,7 @@ extension Conv2d {
         var g = 0
         // 32 channels at a time: four independent accumulator chains.
         while g &+ 32 <= cout {
-            var a0 = load8(b + g), a1 = load8(b + (g + 8)), a2 = load8(b + (g + 16)), a3 = load8(b + (g + 24))
+            var (a0, a1, a2, a3) = load32(b + g)
             var wp = wt + g
             for t in 0..<taps {
                 let v = SIMD8<Float>(repeating: patch[t])
@@ -96,8 +96,7 @@ extension Conv2d {
                 a2 += v * load8(wp + 16); a3 += v * load8(wp + 24)
                 wp += cout
             }
-            store8(a0, out + g); store8(a1, out + (g + 8))
-            store8(a2, out + (g + 16)); store8(a3, out + (g + 24))
+            store32((a0, a1, a2, a3), out + g)
             g &+= 32
         }
         while g < cout {
@@ -121,7 +120,7 @@ extension Conv2d {
         let k = kernel, cout = outChannels, wt = UnsafePointer(tapMajor.pointer), b = UnsafePointer(bias.value.pointer)
         var g = 0
         while g &+ 32 <= cout {
-            var a0 = load8(b + g), a1 = load8(b + (g + 8)), a2 = load8(b + (g + 16)), a3 = load8(b + (g + 24))
+            var (a0, a1, a2, a3) = load32(b + g)
             var c0 = a0, c1 = a1, c2 = a2, c3 = a3
             var wp = wt + g
             for ky in 0..<k {
@@ -134,8 +133,8 @@ extension Conv2d {
                     wp += cout
                 }
             }
-            store8(a0, out + g); store8(a1, out + (g + 8)); store8(a2, out + (g + 16)); store8(a3, out + (g + 24))
-            store8(c0, next + g); store8(c1, next + (g + 8)); store8(c2, next + (g + 16)); store8(c3, next + (g + 24))
+            store32((a0, a1, a2, a3), out + g)
+            store32((c0, c1, c2, c3), next + g)
             g &+= 32
         }
     }
@@ -161,13 +160,13 @@ extension Conv2d {
     static func addColumnSums(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
         var g = 0
         while g &+ 32 <= columns {
-            var a0 = load8(sums + g), a1 = load8(sums + (g + 8)), a2 = load8(sums + (g + 16)), a3 = load8(sums + (g + 24))
+            var (a0, a1, a2, a3) = load32(sums + g)
             var row = m + g
             for _ in 0..<rows {
                 a0 += load8(row); a1 += load8(row + 8); a2 += load8(row + 16); a3 += load8(row + 24)
                 row += columns
             }
-            store8(a0, sums + g); store8(a1, sums + (g + 8)); store8(a2, sums + (g + 16)); store8(a3, sums + (g + 24))
+            store32((a0, a1, a2, a3), sums + g)
             g &+= 32
         }
         while g < columns {
@@ -231,7 +230,7 @@ extension Conv2d {
                     var g = 0
                     // 32 channels at a time in four independent accumulator chains, as the forward pass.
                     while g &+ 32 <= cout {
-                        var a0 = load8(out + g), a1 = load8(out + (g + 8)), a2 = load8(out + (g + 16)), a3 = load8(out + (g + 24))
+                        var (a0, a1, a2, a3) = load32(out + g)
                         for oy in rows {
                             let src = image + ((oy &* s &- pad &+ ky) &* w &- pad &+ kx)
                             var d = dyImage + ((oy &* ow &+ columns.lowerBound) &* cout &+ g)
@@ -242,8 +241,7 @@ extension Conv2d {
                                 d += cout
                             }
                         }
-                        store8(a0, out + g); store8(a1, out + (g + 8))
-                        store8(a2, out + (g + 16)); store8(a3, out + (g + 24))
+                        store32((a0, a1, a2, a3), out + g)
                         g &+= 32
                     }
                     while g < cout {
@@ -275,8 +273,8 @@ extension Conv2d {
         let cout = outChannels, w = inputWidth, ow = outputWidth, s = stride, pad = padding
         var g = 0
         while g &+ 32 <= cout {
-            var a0 = load8(out + g), a1 = load8(out + (g + 8)), a2 = load8(out + (g + 16)), a3 = load8(out + (g + 24))
-            var c0 = load8(next + g), c1 = load8(next + (g + 8)), c2 = load8(next + (g + 16)), c3 = load8(next + (g + 24))
+            var (a0, a1, a2, a3) = load32(out + g)
+            var (c0, c1, c2, c3) = load32(next + g)
             for oy in rows {
                 let src = image + ((oy &* s &- pad &+ ky) &* w &- pad &+ kx)
                 var d = dyImage + ((oy &* ow &+ columns.lowerBound) &* cout &+ g)
@@ -288,8 +286,8 @@ extension Conv2d {
                     d += cout
                 }
             }
-            store8(a0, out + g); store8(a1, out + (g + 8)); store8(a2, out + (g + 16)); store8(a3, out + (g + 24))
-            store8(c0, next + g); store8(c1, next + (g + 8)); store8(c2, next + (g + 16)); store8(c3, next + (g + 24))
+            store32((a0, a1, a2, a3), out + g)
+            store32((c0, c1, c2, c3), next + g)
             g &+= 32
         }
     }

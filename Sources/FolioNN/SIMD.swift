@@ -17,3 +17,17 @@ import CVectorMath
 @inline(__always) func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
+
+/// Thirty-two floats as four vectors: the channel blocks of the one-channel
+/// convolution, whose loops keep four accumulator chains per pixel or tap.
+typealias Lanes32 = (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+
+@inline(__always) func load32(_ p: UnsafePointer<Float>) -> Lanes32 {
+    (load8(p), load8(p + 8), load8(p + 16), load8(p + 24))
+}
+
+@inline(__always) func load32(_ p: UnsafeMutablePointer<Float>) -> Lanes32 { load32(UnsafePointer(p)) }
+
+@inline(__always) func store32(_ v: Lanes32, _ p: UnsafeMutablePointer<Float>) {
+    store8(v.0, p); store8(v.1, p + 8); store8(v.2, p + 16); store8(v.3, p + 24)
+}
