@@ -6,15 +6,36 @@ import FolioDocument
 enum Format {
     /// 0.5 → "50.00 %", with a no-break space so a line never starts with "%".
     static func percent(_ fraction: Double, digits: Int = 2) -> String {
-        String(format: "%.\(digits)f", 100 * fraction) + "\u{00A0}%"
+        fixed(100 * fraction, digits) + "\u{00A0}%"
     }
 
     /// Percentage points between two fractions: "1.25".
     static func points(_ fractionDifference: Double, digits: Int = 2) -> String {
-        String(format: "%.\(digits)f", 100 * fractionDifference)
+        fixed(100 * fractionDifference, digits)
     }
 
-    static func decimal(_ x: Double, digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
+    static func decimal(_ x: Double, digits: Int = 4) -> String { fixed(x, digits) }
+
+    /// A fixed-point number with a true minus sign (U+2212), as typeset text has it;
+    /// "-0.00" (a small negative rounded to zero) reads as "0.00".
+    static func fixed(_ x: Double, _ digits: Int) -> String {
+        let s = String(format: "%.\(digits)f", x)
+        if s.hasPrefix("-") {
+            let magnitude = String(s.dropFirst())
+            return magnitude.allSatisfy({ $0 == "0" || $0 == "." }) ? magnitude : "\u{2212}" + magnitude
+        }
+        return s
+    }
+
+    /// A p-value as the prose states it: "p = 0.62", "p = 0.031", "p < 0.001".
+    static func pValue(_ p: Double) -> String {
+        p < 0.001 ? "p\u{00A0}<\u{00A0}0.001" : "p\u{00A0}=\u{00A0}" + number(p, significant: 2)
+    }
+
+    /// A p-value in a table column: "0.62", "0.031", "< 0.001".
+    static func probability(_ p: Double) -> String {
+        p < 0.001 ? "<\u{00A0}0.001" : number(p, significant: 2)
+    }
 
     /// 7.69e-7 → ("7.69", "-7"): mantissa and exponent, for templates to typeset
     /// as $m \times 10^{e}$ (values are escaped inside math, so TeX cannot be a value).
@@ -40,15 +61,16 @@ enum Format {
         }
         let magnitude = Int((log10(abs(x))).rounded(.down))
         if magnitude >= -3 && magnitude < 4 {
-            return trimmed(String(format: "%.\(max(significant - 1 - magnitude, 0))f", x))
+            return trimmed(fixed(x, max(significant - 1 - magnitude, 0)))
         }
         let s = scientific(x, digits: significant - 1)
         let superscripts: [Character: Character] = ["-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴",
                                                     "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹"]
-        return trimmed(s.mantissa) + " × 10" + String(s.exponent.map { superscripts[$0]! })
+        return trimmed(s.mantissa).replacingOccurrences(of: "-", with: "\u{2212}") + " × 10"
+            + String(s.exponent.map { superscripts[$0]! })
     }
 
-    static func seconds(_ s: Double) -> String { String(format: s < 10 ? "%.2f" : "%.1f", s) }
+    static func seconds(_ s: Double) -> String { fixed(s, s < 10 ? 2 : 1) }
 
     /// 799078 → "799,078".
     static func count(_ n: Int) -> String {
@@ -67,4 +89,5 @@ extension TemplateValue {
     static func decimal(_ x: Double, digits: Int = 4) -> TemplateValue { .string(Format.decimal(x, digits: digits)) }
     static func count(_ n: Int) -> TemplateValue { .string(Format.count(n)) }
     static func seconds(_ s: Double) -> TemplateValue { .string(Format.seconds(s)) }
+    static func pValue(_ p: Double) -> TemplateValue { .string(Format.pValue(p)) }
 }

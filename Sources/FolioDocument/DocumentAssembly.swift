@@ -96,13 +96,20 @@ public func assembleDocument(manifest: ReportManifest, contents: [String: Sectio
             parts[p].questions[q].answer = try resolver.resolve(parts[p].questions[q].answer, in: next.next()!)
         }
     }
-    return Document(id: manifest.id, title: manifest.title, course: manifest.course, subtitle: manifest.subtitle,
-                    generatedBy: generatedBy, parts: parts)
+    var document = Document(id: manifest.id, title: manifest.title, course: manifest.course, subtitle: manifest.subtitle,
+                            generatedBy: generatedBy, parts: parts)
+    document.uncited = numbering.labels.filter { !resolver.cited.contains($0.key) }
+        .map { (label: $0.value.label, id: $0.key, file: $0.value.file) }
+        .sorted { ($0.label.hasPrefix("Figure") ? 0 : 1, Int($0.label.split(separator: " ").last ?? "") ?? 0)
+                < ($1.label.hasPrefix("Figure") ? 0 : 1, Int($1.label.split(separator: " ").last ?? "") ?? 0) }
+    return document
 }
 
 /// Fills in "Figure 3" / "Table 2" for every `@fig-…` / `@tbl-…`.
 struct ReferenceResolver {
     let labels: [String: String]
+    /// Every target some reference points to.
+    private(set) var cited = Set<String>()
     private var file = ""
     private var source = ""
 
@@ -110,7 +117,32 @@ struct ReferenceResolver {
 
     mutating func resolve(_ blocks: [Block], in origin: (file: String, source: String)) throws -> [Block] {
         file = origin.file; source = origin.source
-        return try blocks.map(resolve)
+        let resolved = try blocks.map(resolve)
+        collectCitations(resolved)
+        return resolved
+    }
+
+    private mutating func collectCitations(_ blocks: [Block]) {
+        func inlines(_ items: [Inline]) {
+            for item in items {
+                switch item {
+                case let .reference(_, target): cited.insert(target)
+                case let .emphasis(children), let .strong(children): inlines(children)
+                case let .link(text, _): inlines(text)
+                case .text, .code, .math, .lineBreak: break
+                }
+            }
+        }
+        // Only the prose cites: a caption naming its own figure does not count.
+        for block in blocks {
+            switch block {
+            case let .paragraph(items), let .heading(_, items): inlines(items)
+            case let .list(_, items): items.forEach { collectCitations($0) }
+            case let .quote(children): collectCitations(children)
+            case let .table(table): table.rows.forEach { $0.forEach(inlines) }
+            case .figure, .listing, .math, .code, .rule: break
+            }
+        }
     }
 
     private func resolve(_ block: Block) throws -> Block {

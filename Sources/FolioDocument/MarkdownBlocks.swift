@@ -210,14 +210,15 @@ final class FragmentConverter {
                 throw TemplateError(file: file, line: line(of: url),
                     "image \"\(url)\": only chapter figures can be placed (![Caption](figure:NAME))")
             }
-            return try placeFigure(String(url.dropFirst("figure:".count)), caption: try inlines(of: nodes[0]))
+            return try placeFigure(expandValues(String(url.dropFirst("figure:".count)), tex: false), caption: try inlines(of: nodes[0]))
         }
         guard nodes.allSatisfy({ typeName($0) == "text" }) else { return nil }
         let text = nodes.map(literal).joined().trimmingCharacters(in: .whitespaces)
         guard text.hasPrefix("[["), text.hasSuffix("]]") else { return nil }
         let body = text.dropFirst(2).dropLast(2)
-        if body.hasPrefix("table:") { return try placeTable(String(body.dropFirst("table:".count))) }
-        if body.hasPrefix("listing:") { return try placeListing(String(body.dropFirst("listing:".count))) }
+        // A name may hold a value ("curves-{{key}}" inside a list), expanded here.
+        if body.hasPrefix("table:") { return try placeTable(expandValues(String(body.dropFirst("table:".count)), tex: false)) }
+        if body.hasPrefix("listing:") { return try placeListing(expandValues(String(body.dropFirst("listing:".count)), tex: false)) }
         throw TemplateError(file: file, line: line(of: text), "unknown directive \"\(text)\" (use [[table:NAME]] or [[listing:NAME]])")
     }
 
@@ -373,14 +374,30 @@ final class FragmentConverter {
         return result
     }
 
+    /// `@fig-NAME` or `@tbl-NAME` at `at`; NAME may hold values ("@fig-curves-{{key}}"
+    /// inside a list), which are expanded into the target.
     private func reference(_ s: [Unicode.Scalar], at: Int) -> (String, Int)? {
         let prefix = Array(s[(at + 1)..<min(at + 5, s.count)])
         guard prefix == Array("fig-".unicodeScalars) || prefix == Array("tbl-".unicodeScalars) else { return nil }
+        var target = String.UnicodeScalarView(prefix)
         var end = at + 5
-        while end < s.count, isNameScalar(s[end]) { end += 1 }
-        while end > at + 5, s[end - 1] == "-" || s[end - 1] == "_" { end -= 1 }
-        guard end > at + 5 else { return nil }
-        return (String(String.UnicodeScalarView(s[(at + 1)..<end])), end)
+        var named = false
+        while end < s.count {
+            if isNameScalar(s[end]) {
+                target.append(s[end]); end += 1; named = true
+            } else if s[end] == Token.valueOpen, let (index, next) = Token.read(s, at: end, close: Token.valueClose),
+                      values.indices.contains(index), !values[index].isEmpty, values[index].unicodeScalars.allSatisfy(isNameScalar) {
+                target.append(contentsOf: values[index].unicodeScalars); end = next; named = true
+            } else {
+                break
+            }
+        }
+        // A trailing "-" or "_" is punctuation of the sentence, not part of the name.
+        while let last = target.last, target.count > 4, last == "-" || last == "_", isNameScalar(s[end - 1]) {
+            target.removeLast(); end -= 1
+        }
+        guard named, target.count > 4 else { return nil }
+        return (String(target), end)
     }
 
     private func isNameScalar(_ c: Unicode.Scalar) -> Bool {

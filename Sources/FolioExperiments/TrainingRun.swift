@@ -86,6 +86,8 @@ public struct EvaluationRecord: Codable, Sendable {
     }
 
     public var count: Int { labels.count }
+    /// Images classified correctly.
+    public var correct: Int { zip(predictions, labels).count { $0 == $1 } }
 
     public func probability(_ image: Int, _ cls: Int) -> Float { probabilities[image * classes + cls] }
 }

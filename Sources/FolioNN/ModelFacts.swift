@@ -50,11 +50,11 @@ extension Model {
         return rows
     }
 
+    /// Every module of the network is a row, as torchsummary lists an nn.Sequential
+    /// (ReLU, MaxPool2d, Flatten and Dropout included), so that all of Folio's layer
+    /// tables read alike; only the final log-softmax, which the notebooks apply as a
+    /// function in the loss, is left out.
     private func listedInSummary(_ layer: Layer) -> Bool {
-        if layer is Flatten || layer is LogSoftmax { return false }
-        switch kind {
-        case .simpleCNN, .simpleCNNBatchNorm: return true
-        case .smallCNN, .mlp, .deepCNN: return !(layer is ReLU || layer is MaxPool2d)
-        }
+        !(layer is LogSoftmax)
     }
 }

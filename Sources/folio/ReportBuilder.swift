@@ -61,6 +61,9 @@ struct ReportBuilder {
             timings.append((question.id, Date().timeIntervalSince(start)))
         }
         let document = try assembleDocument(manifest: selected, contents: contents, generatedBy: generatedBy)
+        for item in document.uncited {
+            context.log.note("warning: \(item.label) (@\(item.id)) in \(item.file) is never cited in the prose")
+        }
         if sections.isEmpty {
             if formats.contains("html") { written += try HTMLWriter().write(document, to: outputDirectory) }
             if formats.contains("pdf") {

@@ -41,8 +41,8 @@ final class PredictionAndRunTests: XCTestCase {
     }
 
     /// An epoch record as the cache stores it (its initialiser is internal to FolioExperiments).
-    private func record(_ epoch: Int, loss: Double, test: Double?, seconds: Double = 10) -> EpochRecord {
-        let testField = test.map { ", \"testAccuracy\": \($0)" } ?? ""
+    private func record(_ epoch: Int, loss: Double, test: Double?, seconds: Double = 10, validationLoss: Double? = nil) -> EpochRecord {
+        let testField = (test.map { ", \"testAccuracy\": \($0)" } ?? "") + (validationLoss.map { ", \"validationLoss\": \($0)" } ?? "")
         let json = "{\"epoch\": \(epoch), \"trainLoss\": \(loss), \"seconds\": \(seconds), \"logged\": [], \"imagesPerSecond\": 0\(testField)}"
         return try! JSONDecoder().decode(EpochRecord.self, from: Data(json.utf8))
     }
@@ -54,10 +54,27 @@ final class PredictionAndRunTests: XCTestCase {
         XCTAssertEqual(RunComparison.firstEpoch(trainLossBelow: 0.05, in: plain), 3)
         XCTAssertEqual(RunComparison.firstEpoch(trainLossBelow: 0.05, in: bn), 2)
         XCTAssertNil(RunComparison.firstEpoch(trainLossBelow: 0.01, in: bn))
-        XCTAssertEqual(RunComparison.bestTestAccuracy(plain)?.epoch, 2)
-        XCTAssertEqual(RunComparison.bestTestAccuracy(bn)?.epoch, 2)  // the first epoch reaching the best
         XCTAssertEqual(RunComparison.finalTestAccuracy(plain), 0.984)
         XCTAssertEqual(RunComparison.timeRatio(plain, bn), 1.2, accuracy: 1e-12)
-        XCTAssertNil(RunComparison.bestTestAccuracy([record(1, loss: 1, test: nil)]))
+    }
+
+    /// Early stopping looks at validation loss only, never at the test accuracy.
+    func testSelectedEpochIsTheLowestValidationLoss() {
+        let run = [record(1, loss: 0.3, test: 0.99, validationLoss: 0.08), record(2, loss: 0.1, test: 0.97, validationLoss: 0.05),
+                   record(3, loss: 0.05, test: 0.995, validationLoss: 0.05), record(4, loss: 0.01, test: 0.98, validationLoss: 0.07)]
+        XCTAssertEqual(RunComparison.selectedEpoch(run)?.epoch, 2)  // the first of equal minima
+        XCTAssertNil(RunComparison.selectedEpoch([record(1, loss: 1, test: 0.9)]))  // no validation set
+    }
+
+    func testEpochTimesCallASlowdownOnlyWithoutOverlap() {
+        let apart = BatchNormChapter.EpochTimes(plain: [record(1, loss: 1, test: nil, seconds: 10), record(2, loss: 1, test: nil, seconds: 11)],
+                                                bn: [record(1, loss: 1, test: nil, seconds: 12), record(2, loss: 1, test: nil, seconds: 13)])
+        XCTAssertTrue(apart.bnSlower)
+        XCTAssertFalse(apart.bnFaster)
+        XCTAssertEqual(apart.ratio, 12.5 / 10.5, accuracy: 1e-12)
+        let overlapping = BatchNormChapter.EpochTimes(plain: [record(1, loss: 1, test: nil, seconds: 10), record(2, loss: 1, test: nil, seconds: 14)],
+                                                      bn: [record(1, loss: 1, test: nil, seconds: 12), record(2, loss: 1, test: nil, seconds: 13)])
+        XCTAssertFalse(overlapping.bnSlower)
+        XCTAssertFalse(overlapping.bnFaster)
     }
 }

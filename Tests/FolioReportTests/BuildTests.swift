@@ -117,6 +117,26 @@ final class BuildTests: XCTestCase {
         }
     }
 
+    /// Every figure and table is cited in the prose: the build warns about the rest.
+    func testEveryFigureAndTableIsCited() throws {
+        let r = try built()
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let warnings = (r.stdout + r.stderr).split(separator: "\n").filter { $0.contains("is never cited") }
+        XCTAssertEqual(warnings, [], warnings.joined(separator: "\n"))
+    }
+
+    /// The wording rules of `ProseRules` hold in both reports' prose and tables.
+    func testProseFollowsTheWordingRules() throws {
+        XCTAssertEqual(try built().status, 0)
+        for report in ["cnn-assignment", "problem-set"] {
+            let html = try String(contentsOf: Self.output.appendingPathComponent("\(report).html"), encoding: .utf8)
+            let texts = ProseRules.visibleText(html: html)
+            XCTAssertGreaterThan(texts.count, 100, report)
+            let findings = ProseRules.check(texts)
+            XCTAssertTrue(findings.isEmpty, "\(report):\n" + findings.map(\.description).joined(separator: "\n"))
+        }
+    }
+
     func testHTMLRendersInChromiumWithoutConsoleErrors() throws {
         XCTAssertEqual(try built().status, 0)
         guard FileManager.default.fileExists(atPath: "/usr/bin/chromium") else { throw XCTSkip("chromium is not installed") }

@@ -15,13 +15,16 @@ struct BatchNormChapter: Chapter {
     struct Arm {
         let optimiser: OptimizerKind
         let batchNorm: Bool
+        let run: TrainingRun
         let records: [EpochRecord]
-        let parameters: Int
         var label: String { optimiser.displayName + (batchNorm ? " + BN" : "") }
         var firstLoss: Double { records.first?.trainLoss ?? .nan }
+        var lastLoss: Double { records.last?.trainLoss ?? .nan }
         var finalAccuracy: Double { RunComparison.finalTestAccuracy(records) }
         var seconds: Double { records.reduce(0) { $0 + $1.seconds } }
         var belowThreshold: Int? { RunComparison.firstEpoch(trainLossBelow: BatchNormChapter.lossThreshold, in: records) }
+        /// The early-stopping epoch: lowest validation loss.
+        var selected: EpochRecord { RunComparison.selectedEpoch(records) ?? records[records.count - 1] }
     }
 
     func content(_ c: ChapterContext) throws -> SectionContent {
@@ -30,7 +33,7 @@ struct BatchNormChapter: Chapter {
         let bnCount = try Model(kind: .simpleCNNBatchNorm, seed: c.seed).parameterCount
         func arm(_ kind: OptimizerKind, bn: Bool, epochs: Int) throws -> Arm {
             let run = try OptimiserRuns.run(c, kind, model: bn ? .simpleCNNBatchNorm : .simpleCNN)
-            return Arm(optimiser: kind, batchNorm: bn, records: run.records(upTo: epochs), parameters: bn ? bnCount : plainCount)
+            return Arm(optimiser: kind, batchNorm: bn, run: run, records: run.records(upTo: epochs))
         }
         let sgd = try arm(.sgd, bn: false, epochs: short), sgdBN = try arm(.sgd, bn: true, epochs: short)
         let adam = try arm(.adam, bn: false, epochs: short), adamBN = try arm(.adam, bn: true, epochs: short)
@@ -39,28 +42,29 @@ struct BatchNormChapter: Chapter {
 
         var rows: [[String]] = []
         for a in [sgd, sgdBN, adam, adamBN] + (hasLongRun ? [adamLong, adamLongBN] : []) {
-            let best = RunComparison.bestTestAccuracy(a.records)
-            rows.append([a.label, String(a.records.count), Format.count(a.parameters), Format.decimal(a.firstLoss),
-                         Format.percent(a.finalAccuracy), best.map { Format.percent($0.accuracy) } ?? "–",
-                         best.map { String($0.epoch) } ?? "–", Format.seconds(a.seconds)])
+            rows.append([a.label, String(a.records.count), Format.decimal(a.firstLoss),
+                         Format.percent(a.finalAccuracy), String(a.selected.epoch), Format.percent(a.selected.testAccuracy ?? .nan),
+                         Format.seconds(a.seconds)])
         }
         let table = TableContent(
-            caption: "The SimpleCNN without and with batch norm (BN): trainable parameters, mean training loss of the first epoch, test accuracy after the last epoch and at its best (measured after every epoch), and training time.",
-            header: ["run", "epochs", "parameters", "first-epoch loss", "test accuracy", "best test accuracy", "best at epoch", "training time (s)"],
-            rows: rows, alignments: [.left, .right, .right, .right, .right, .right, .right, .right])
+            caption: "The SimpleCNN without and with batch norm (BN): mean training loss of the first epoch, test accuracy after the last epoch, the epoch of lowest validation loss (early stopping) with its test accuracy, and training time.",
+            header: ["run", "epochs", "first-epoch loss", "test accuracy, last epoch", "stopping epoch", "test accuracy there", "training time (s)"],
+            rows: rows, alignments: [.left, .right, .right, .right, .right, .right, .right])
 
-        let sgdGain = sgdBN.finalAccuracy - sgd.finalAccuracy, adamGain = adamBN.finalAccuracy - adam.finalAccuracy
-        let bestPlain = RunComparison.bestTestAccuracy(adamLong.records), bestBN = RunComparison.bestTestAccuracy(adamLongBN.records)
-        let bestGap = (bestBN?.accuracy ?? .nan) - (bestPlain?.accuracy ?? .nan)
-        let sgdRatio = sgdBN.seconds / sgd.seconds, adamRatio = adamLongBN.seconds / adamLong.seconds
+        // Accuracy comparisons, each by McNemar's test on the same test images.
+        let sgdTest = AccuracyComparison(try bn(sgdBN, short), try bn(sgd, short))
+        let adamTest = AccuracyComparison(try bn(adamBN, short), try bn(adam, short))
+        let longTest = AccuracyComparison(try bn(adamLongBN, adamLongBN.selected.epoch), try bn(adamLong, adamLong.selected.epoch))
         let plainBelow = adamLong.belowThreshold, bnBelow = adamLongBN.belowThreshold
 
         let thresholdArms = [sgd, sgdBN, adamLong, adamLongBN]
         let chanceLoss = log(Double(c.classNames.count))
         let initialSpread = try Self.initialLogitSpread(c)
+        let sgdTime = EpochTimes(plain: sgd.records, bn: sgdBN.records)
+        let adamTime = EpochTimes(plain: adamLong.records, bn: adamLongBN.records)
         return SectionContent(values: [
             "short_epochs": .count(short), "long_epochs": .count(long), "has_long_run": .bool(hasLongRun),
-            "learning_rate": .string(String(OptimiserRuns.learningRate)),
+            "learning_rate": .string(Format.number(Double(OptimiserRuns.learningRate))),
             "plain_parameters": .count(plainCount), "bn_parameters": .count(bnCount), "bn_extra": .count(bnCount - plainCount),
             "sgd_first_loss": .decimal(sgd.firstLoss), "sgd_bn_first_loss": .decimal(sgdBN.firstLoss),
             "adam_first_loss": .decimal(adam.firstLoss), "adam_bn_first_loss": .decimal(adamBN.firstLoss),
@@ -72,10 +76,18 @@ struct BatchNormChapter: Chapter {
             "adam_first_lower_with_bn": .bool(adamBN.firstLoss < adam.firstLoss),
             "sgd_accuracy": .percent(sgd.finalAccuracy), "sgd_bn_accuracy": .percent(sgdBN.finalAccuracy),
             "adam_accuracy": .percent(adam.finalAccuracy), "adam_bn_accuracy": .percent(adamBN.finalAccuracy),
-            "bn_helps_sgd": .bool(sgdGain > 0), "sgd_gain": .string(Format.points(abs(sgdGain))),
-            "bn_helps_adam": .bool(adamGain > 0), "adam_gain": .string(Format.points(abs(adamGain))),
-            "sgd_gain_larger": .bool(sgdGain > adamGain),
-            "threshold": .string(String(Self.lossThreshold)),
+            "sgd_loss_ratio_first": .decimal(sgd.firstLoss / sgdBN.firstLoss, digits: 2),
+            "sgd_loss_ratio_last": .decimal(sgd.lastLoss / sgdBN.lastLoss, digits: 2),
+            "adam_loss_ratio_first": .decimal(adam.firstLoss / adamBN.firstLoss, digits: 2),
+            "adam_loss_ratio_last": .decimal(adam.lastLoss / adamBN.lastLoss, digits: 2),
+            "sgd_test": .object(sgdTest.values), "adam_test": .object(adamTest.values), "long_test": .object(longTest.values),
+            "sgd_bn_better": .bool(sgdTest.firstBetter), "sgd_bn_worse": .bool(sgdTest.secondBetter),
+            "adam_bn_better": .bool(adamTest.firstBetter), "adam_bn_worse": .bool(adamTest.secondBetter),
+            "long_bn_better": .bool(longTest.firstBetter), "long_bn_worse": .bool(longTest.secondBetter),
+            "alpha": AccuracyComparison.alphaText,
+            // Batch norm matters for SGD but not for Adam: significant with one, not with the other.
+            "bn_only_for_sgd": .bool(sgdTest.firstBetter && !adamTest.significant && !longTest.significant),
+            "threshold": .string(Format.number(Self.lossThreshold)),
             "threshold_runs": .list(thresholdArms.enumerated().map { k, a in
                 .object(["label": .string(a.label), "reached": .bool(a.belowThreshold != nil),
                          "epoch": .count(a.belowThreshold ?? 0), "epochs": .count(a.records.count),
@@ -85,24 +97,44 @@ struct BatchNormChapter: Chapter {
             "threshold_same": .bool(plainBelow != nil && plainBelow == bnBelow),
             "bn_reaches_first": .bool(bnBelow != nil && (plainBelow == nil || bnBelow! < plainBelow!)),
             "plain_reaches_first": .bool(plainBelow != nil && (bnBelow == nil || plainBelow! < bnBelow!)),
-            "sgd_seconds": .seconds(sgd.seconds), "sgd_bn_seconds": .seconds(sgdBN.seconds),
-            "adam_long_seconds": .seconds(adamLong.seconds), "adam_long_bn_seconds": .seconds(adamLongBN.seconds),
-            "sgd_time_ratio": .decimal(sgdRatio, digits: 2), "adam_time_ratio": .decimal(adamRatio, digits: 2),
-            "bn_slower": .bool(sgdRatio > 1 && adamRatio > 1), "bn_faster": .bool(sgdRatio < 1 && adamRatio < 1),
-            "best_plain": .percent(bestPlain?.accuracy ?? .nan), "best_plain_epoch": .count(bestPlain?.epoch ?? 0),
-            "best_bn": .percent(bestBN?.accuracy ?? .nan), "best_bn_epoch": .count(bestBN?.epoch ?? 0),
-            "bn_best_higher": .bool(bestGap > 0), "bn_best_equal": .bool(bestGap == 0),
-            "best_gap": .string(Format.points(abs(bestGap))),
-            "best_gap_images": .count(Int((abs(bestGap) * Double(c.testSet.count)).rounded())),
+            "sgd_time": .object(sgdTime.values), "adam_time": .object(adamTime.values),
+            "plain_selected_epoch": .count(adamLong.selected.epoch), "bn_selected_epoch": .count(adamLongBN.selected.epoch),
+            "plain_selected_accuracy": .percent(adamLong.selected.testAccuracy ?? .nan),
+            "bn_selected_accuracy": .percent(adamLongBN.selected.testAccuracy ?? .nan),
             "test_images": .count(c.testSet.count),
             "batch_size": .count(OptimiserRuns.config(c, .sgd).batchSize),
-            // Batch norm mattered mostly for SGD: its SGD gain exceeds what it changes for Adam.
-            "bn_mainly_for_sgd": .bool(sgdGain > 0 && abs(adamGain) < sgdGain && abs(bestGap) < sgdGain),
             "final_long_plain": .percent(adamLong.finalAccuracy), "final_long_bn": .percent(adamLongBN.finalAccuracy),
         ], figures: [
             "bn-curves": FigureContent("", Self.curves([(sgd, sgdBN), (adam, adamBN)])),
             "bn-curves-long": FigureContent("", Self.curves([(adamLong, adamLongBN)], threshold: Self.lossThreshold)),
         ], tables: ["bn-results": table])
+    }
+
+    /// An arm's test evaluation after `epoch` epochs.
+    private func bn(_ a: Arm, _ epoch: Int) throws -> EvaluationRecord { try a.run.testEvaluation(atEpoch: epoch) }
+
+    /// Per-epoch wall times of two runs: each epoch is one repeated measurement, so
+    /// the comparison has a spread. "Slower" means every epoch with batch norm took
+    /// longer than every epoch without; otherwise the ranges overlap and the
+    /// difference is within the variation of the measurements.
+    struct EpochTimes {
+        let plain: [Double], bn: [Double]
+        init(plain: [EpochRecord], bn: [EpochRecord]) { self.plain = plain.map(\.seconds); self.bn = bn.map(\.seconds) }
+
+        static func median(_ x: [Double]) -> Double {
+            let s = x.sorted(); let n = s.count
+            return n == 0 ? .nan : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
+        }
+        var ratio: Double { Self.median(bn) / Self.median(plain) }
+        var bnSlower: Bool { (bn.min() ?? 0) > (plain.max() ?? .infinity) }
+        var bnFaster: Bool { (bn.max() ?? .infinity) < (plain.min() ?? 0) }
+
+        var values: [String: TemplateValue] {
+            ["epochs": .count(plain.count),
+             "plain_median": .seconds(Self.median(plain)), "plain_min": .seconds(plain.min() ?? .nan), "plain_max": .seconds(plain.max() ?? .nan),
+             "bn_median": .seconds(Self.median(bn)), "bn_min": .seconds(bn.min() ?? .nan), "bn_max": .seconds(bn.max() ?? .nan),
+             "ratio": .decimal(ratio, digits: 2), "bn_slower": .bool(bnSlower), "bn_faster": .bool(bnFaster)]
+        }
     }
 
     /// Standard deviation of the untrained SimpleCNN's outputs over (up to) 500 test

@@ -37,22 +37,27 @@ struct DeepCNNChapter: Chapter {
         let records = run.records(upTo: epochs)
         let model = try run.model(atEpoch: epochs)
         let last = records[records.count - 1]
-        let best = records.max { ($0.testAccuracy ?? 0) < ($1.testAccuracy ?? 0) }!
         let simple = try OptimiserRuns.best(c)
-        let simpleAccuracy = try simple.run.testEvaluation(atEpoch: c.profile.epochs(OptimiserRuns.epochs)).accuracy
+        let simpleTest = try simple.run.testEvaluation(atEpoch: c.profile.epochs(OptimiserRuns.epochs))
+        let deepTest = try run.testEvaluation(atEpoch: epochs)
+        let versusSimple = AccuracyComparison(deepTest, simpleTest)
+        let fit = LossTrend(records)
 
         var values: [String: TemplateValue] = [
             "epochs": .count(epochs), "batch_size": .count(DeepCNNRuns.batchSize), "learning_rate": "0.0001",
             "train_images": .count(run.config.trainCount), "test_images": .count(run.testSet.count),
             "parameters": .count(model.parameterCount),
             "final_accuracy": .percent(last.testAccuracy ?? .nan),
-            "best_accuracy": .percent(best.testAccuracy ?? .nan), "best_epoch": .count(best.epoch),
+            "final_interval_low": .percent(ProportionInterval(successes: deepTest.correct, total: deepTest.count).lower),
+            "final_interval_high": .percent(ProportionInterval(successes: deepTest.correct, total: deepTest.count).upper),
             "reaches_99": .bool((last.testAccuracy ?? 0) >= 0.99),
             "first_accuracy": .percent(records[0].testAccuracy ?? .nan),
             "train_time": .string(Self.duration(run.trainingSeconds(upTo: epochs))),
             "images_per_second": .count(Int(records.map(\.imagesPerSecond).reduce(0, +) / Double(records.count))),
-            "simple_optimiser": .string(simple.kind.displayName), "simple_accuracy": .percent(simpleAccuracy),
-            "deeper_better": .bool((last.testAccuracy ?? 0) > simpleAccuracy),
+            "simple_optimiser": .string(simple.kind.displayName), "simple_accuracy": .percent(simpleTest.accuracy),
+            "versus_simple": .object(versusSimple.values),
+            "deeper_better": .bool(versusSimple.firstBetter), "deeper_worse": .bool(versusSimple.secondBetter),
+            "alpha": AccuracyComparison.alphaText,
             "simple_epochs": .count(c.profile.epochs(OptimiserRuns.epochs)),
             "simple_parameters": .count(simple.model.parameterCount),
         ]
@@ -64,7 +69,8 @@ struct DeepCNNChapter: Chapter {
         let input = run.testSet.image(index).map { lookup[Int($0)] }
         let probabilities = model.probabilities(input, count: 1)
         let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
-        values["image_index"] = .count(index)
+        values.merge(try fit.values(run: run, lastEpoch: epochs)) { a, _ in a }
+        values["image_index"] = .string(String(index))
         values["image_label"] = .string(c.classNames[Int(run.testSet.labels[index])])
         values["image_predicted"] = .string(c.classNames[predicted])
         values["image_confidence"] = .percent(Double(probabilities[predicted]))
@@ -78,12 +84,13 @@ struct DeepCNNChapter: Chapter {
             let shown = min(Self.shownChannels, channels)
             let cells = (0..<shown).map { k in
                 ImageCell(image: Raster(rows: h, columns: w, values: readout.values[(k * h * w)..<((k + 1) * h * w)].map(Double.init)),
-                          title: "\(k + 1)")
+                          title: "\(k)")
             }
             figures["deep-\(name)"] = FigureContent("", Figure(
                 widthPoints: 440, heightPoints: 118,
                 .imageGrid(ImageGrid(columns: 10, cells: cells, colorMap: .viridis, normalization: .perImage))))
-            layers.append(.object(["layer": .string(name), "channels": .count(channels), "size": .string("\(h) × \(w)"),
+            layers.append(.object(["layer": .string(name), "channels": .count(channels), "shown": .string(String(shown - 1)),
+                                   "size": .string("\(h) × \(w)"),
                                    "zero_share": .percent(zeros, digits: 1)]))
         }
         values["layers"] = .list(layers)
@@ -92,6 +99,48 @@ struct DeepCNNChapter: Chapter {
         figures["deep-input"] = FigureContent("", Figure(widthPoints: 90, heightPoints: 100, .imageGrid(
             Images.grid(run.testSet, indices: [index], titles: ["test #\(index)"], columns: 1))))
         return SectionContent(values: values, figures: figures, tables: ["deep-network": table])
+    }
+
+    /// Training against test loss over the epochs: where the test loss stops
+    /// improving while the training loss keeps falling. The test loss is only watched
+    /// here, never used to pick an epoch: the run has no validation set, so its
+    /// length is fixed in advance (the notebook's 50 epochs).
+    struct LossTrend {
+        /// The test loss counts as levelled off once within this factor of its minimum.
+        static let plateauFactor = 1.05
+        /// Overfitting: after the test minimum the training loss falls by at least
+        /// this factor more, while the test loss ends above its minimum.
+        static let trainFallFactor = 2.0
+
+        let records: [EpochRecord]
+        let lowest: EpochRecord
+        let plateau: EpochRecord
+
+        init(_ records: [EpochRecord]) {
+            self.records = records
+            lowest = records.min { ($0.testLoss ?? .infinity) < ($1.testLoss ?? .infinity) }!
+            let floor = (lowest.testLoss ?? .nan) * Self.plateauFactor
+            plateau = records.first { ($0.testLoss ?? .infinity) <= floor } ?? lowest
+        }
+
+        var last: EpochRecord { records[records.count - 1] }
+        var trainFall: Double { lowest.trainLoss / last.trainLoss }
+        var lastOverLowest: Double { (last.testLoss ?? .nan) / (lowest.testLoss ?? .nan) }
+        var overfits: Bool { lowest.epoch < last.epoch && trainFall >= Self.trainFallFactor && lastOverLowest > 1 }
+
+        func values(run: TrainingRun, lastEpoch: Int) throws -> [String: TemplateValue] {
+            let atLowest = try run.testEvaluation(atEpoch: lowest.epoch), atLast = try run.testEvaluation(atEpoch: lastEpoch)
+            return [
+                "lowest_test_epoch": .count(lowest.epoch), "lowest_test_loss": .decimal(lowest.testLoss ?? .nan),
+                "plateau_epoch": .count(plateau.epoch), "plateau_percent": .string(Format.number(100 * (Self.plateauFactor - 1))),
+                "last_test_loss": .decimal(last.testLoss ?? .nan), "last_over_lowest": .decimal(lastOverLowest, digits: 2),
+                "train_at_lowest": .decimal(lowest.trainLoss), "last_train_loss": .decimal(last.trainLoss),
+                "train_fall": .decimal(trainFall, digits: 1), "train_fall_factor": .string(Format.number(Self.trainFallFactor)),
+                "overfits": .bool(overfits), "lowest_is_last": .bool(lowest.epoch == last.epoch),
+                "accuracy_at_lowest": .percent(atLowest.accuracy),
+                "lowest_versus_last": .list(lowest.epoch == last.epoch ? [] : [.object(AccuracyComparison(atLast, atLowest).values)]),
+            ]
+        }
     }
 
     /// "41.2 minutes", or seconds for a run shorter than a minute (the quick profile's).

@@ -9,11 +9,15 @@ struct DimensionsChapter: Chapter {
     func content(_ c: ChapterContext) throws -> SectionContent {
         let model = try Model(kind: .simpleCNN, seed: c.seed)
         let steps = NetworkAnatomy.steps(model)
+        // Rows named as torchsummary names them, like every layer table of the reports,
+        // beside the short names the formulas below use.
+        let summaryNames = model.layerRows(inputShape: model.inputShape).map(\.layer)
+        precondition(summaryNames.count == steps.count, "every layer of the SimpleCNN is a summary row")
         let layerTable = TableContent(
             caption: "Input and output shape of every layer of the SimpleCNN for one image (computed from the model).",
-            header: ["layer", "operation", "input shape", "output shape"],
-            rows: steps.map { [$0.name, Self.operation($0.layer), $0.input.shapeText, $0.output.shapeText] },
-            alignments: [.left, .left, .right, .right])
+            header: ["layer", "name", "operation", "input shape", "output shape"],
+            rows: zip(summaryNames, steps).map { [$0, $1.name, Self.operation($1.layer), $1.input.shapeText, $1.output.shapeText] },
+            alignments: [.left, .left, .left, .right, .right])
 
         let sizes = NetworkAnatomy.sizeSteps(model)
         let convs = sizes.filter { $0.name.hasPrefix("conv") }, pools = sizes.filter { $0.name.hasPrefix("pool") }

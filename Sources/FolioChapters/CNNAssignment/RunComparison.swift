@@ -7,16 +7,6 @@ enum RunComparison {
         records.first { $0.trainLoss < threshold }?.epoch
     }
 
-    /// The highest test accuracy recorded after any epoch, and the first epoch reaching it.
-    static func bestTestAccuracy(_ records: [EpochRecord]) -> (epoch: Int, accuracy: Double)? {
-        var best: (epoch: Int, accuracy: Double)?
-        for r in records {
-            guard let a = r.testAccuracy else { continue }
-            if best == nil || a > best!.accuracy { best = (r.epoch, a) }
-        }
-        return best
-    }
-
     /// The test accuracy recorded after the last of `records`.
     static func finalTestAccuracy(_ records: [EpochRecord]) -> Double {
         records.last?.testAccuracy ?? .nan

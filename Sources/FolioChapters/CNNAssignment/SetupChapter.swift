@@ -32,6 +32,10 @@ struct SetupChapter: Chapter {
             "test_images": .count(test.count), "seed": .string(String(c.seed)),
             "pixel_min": .string(Format.decimal(range.min, digits: 0)), "pixel_max": .string(Format.decimal(range.max, digits: 0)),
             "pixel_mean": .decimal(stats.mean), "pixel_std": .decimal(stats.std),
+            // How far from balanced: the largest class over the smallest, in the least balanced set.
+            "balance_ratio": .decimal(counts.map { Double($0.max() ?? 0) / Double(max($0.min() ?? 1, 1)) }.max() ?? .nan, digits: 2),
+            "rarest_share": .percent(counts.map { Double($0.min() ?? 0) / Double(max($0.reduce(0, +), 1)) }.min() ?? .nan, digits: 1),
+            "commonest_share": .percent(counts.map { Double($0.max() ?? 0) / Double(max($0.reduce(0, +), 1)) }.max() ?? .nan, digits: 1),
         ], figures: ["samples": FigureContent("", Figure(widthPoints: 430, heightPoints: 100, .imageGrid(grid)))],
            tables: ["class-counts": classTable, "network": network])
     }

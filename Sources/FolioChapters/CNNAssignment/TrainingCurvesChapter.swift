@@ -25,9 +25,13 @@ enum OptimiserRuns {
     }
 }
 
-/// 1.1: four optimisers trained and compared; the best one kept; Adam's long run.
+/// 1.1: four optimisers trained and compared; the model for Parts 2–3 chosen on
+/// validation data; Adam's long run with its early-stopping epoch.
 struct TrainingCurvesChapter: Chapter {
     static let name = "training-curves"
+    /// A last-epoch change of validation accuracy above this many percentage points
+    /// counts as "still rising" (10 of 10,000 validation images).
+    static let risingPoints = 0.1
 
     func content(_ c: ChapterContext) throws -> SectionContent {
         let epochs = c.profile.epochs(OptimiserRuns.epochs)
@@ -37,6 +41,7 @@ struct TrainingCurvesChapter: Chapter {
         var listings: [String: ListingContent] = [:]
         var rows: [[String]] = []
         var results: [(kind: OptimizerKind, run: TrainingRun, test: EvaluationRecord)] = []
+        var sections: [TemplateValue] = []
         for kind in OptimiserRuns.optimisers {
             let run = try OptimiserRuns.run(c, kind)
             let test = try run.testEvaluation(atEpoch: epochs)
@@ -52,59 +57,92 @@ struct TrainingCurvesChapter: Chapter {
             rows.append([kind.displayName, Format.percent(test.accuracy), Format.decimal(r.first?.trainLoss ?? .nan),
                          Format.decimal(r.last?.trainLoss ?? .nan), Format.decimal(r.last?.validationLoss ?? .nan),
                          Format.percent(r.last?.validationAccuracy ?? .nan), Format.seconds(run.trainingSeconds(upTo: epochs))])
+            sections.append(.object(Self.optimiserSection(kind, records: r, matrix: cm, classNames: names)))
         }
+        values["optimisers"] = .list(sections)
         let table = TableContent(
-            caption: "The four optimisers after \(epochs) epochs (learning rate 0.001, batch 64).",
+            caption: "The four optimisers after \(epochs) epochs (learning rate \(Format.number(Double(OptimiserRuns.learningRate))), batch \(OptimiserRuns.config(c, .sgd).batchSize)).",
             header: ["optimiser", "test accuracy", "first-epoch loss", "final training loss", "final validation loss", "final validation accuracy", "training time (s)"],
             rows: rows, alignments: [.left, .right, .right, .right, .right, .right, .right])
         figures["comparison"] = FigureContent("", Curves.comparison(results.map { ($0.kind.displayName, $0.run.records(upTo: epochs)) }))
 
-        let ranked = results.sorted { $0.test.accuracy > $1.test.accuracy }
-        values["ranking"] = .list(ranked.enumerated().map { k, r in
-            .object(["name": .string(r.kind.displayName), "accuracy": .percent(r.test.accuracy),
-                     "last": .bool(k == ranked.count - 1)])
-        })
-        // The explanation of the ranking holds only if both adaptive methods beat both SGD variants.
-        let accuracy = Dictionary(uniqueKeysWithValues: results.map { ($0.kind, $0.test.accuracy) })
-        values["adaptive_lead"] = .bool(min(accuracy[.rmsprop]!, accuracy[.adam]!) > max(accuracy[.sgd]!, accuracy[.momentum]!))
-        let best = ranked[0]
-        let worst = ranked[ranked.count - 1]
-        values["best_optimiser"] = .string(best.kind.displayName)
-        values["best_accuracy"] = .percent(best.test.accuracy)
-        values["worst_optimiser"] = .string(worst.kind.displayName)
-        values["worst_accuracy"] = .percent(worst.test.accuracy)
-        values["spread"] = .string(Format.points(best.test.accuracy - worst.test.accuracy))
-        let bestFile = c.outputDirectory.appendingPathComponent("best-model-\(best.kind.rawValue).safetensors")
-        try (try best.run.model(atEpoch: epochs)).saveCheckpoint(to: bestFile, metadata: ["epochs": "\(epochs)", "optimizer": best.kind.rawValue])
-        values["best_model_file"] = .string(bestFile.lastPathComponent)
+        // Every pair of optimisers by McNemar's test, Holm-adjusted over the six pairs.
+        let pairs = results.indices.flatMap { i in results.indices.filter { $0 > i }.map { (i, $0) } }
+        let raw = pairs.map { AccuracyComparison(results[$0.0].test, results[$0.1].test).test.pValue }
+        let adjusted = holmAdjusted(raw)
+        var comparison: [Int: [Int: AccuracyComparison]] = [:]
+        for (k, (i, j)) in pairs.enumerated() {
+            comparison[i, default: [:]][j] = AccuracyComparison(results[i].test, results[j].test, adjustedP: adjusted[k])
+            comparison[j, default: [:]][i] = AccuracyComparison(results[j].test, results[i].test, adjustedP: adjusted[k])
+        }
+        let testRows = pairs.enumerated().map { k, pair -> [String] in
+            let t = comparison[pair.0]![pair.1]!
+            return [results[pair.0].kind.displayName + " – " + results[pair.1].kind.displayName,
+                    Format.count(t.test.onlyFirstCorrect), Format.count(t.test.onlySecondCorrect),
+                    Format.probability(raw[k]), Format.probability(adjusted[k]),
+                    t.significant ? (t.difference > 0 ? results[pair.0].kind.displayName : results[pair.1].kind.displayName) + " better"
+                                  : "no significant difference"]
+        }
+        let testTable = TableContent(
+            caption: "Each pair of optimisers compared on the test images: images only the first or only the second gets right, McNemar's exact p-value and Holm's adjustment for six comparisons; verdicts at the 0.05 level.",
+            header: ["pair", "only first right", "only second right", "p", "p (Holm)", "verdict"],
+            rows: testRows, alignments: [.left, .right, .right, .right, .right, .left])
 
-        let cm = ConfusionMatrix(predictions: best.test.predictions, labels: best.test.labels, classCount: names.count)
-        let errors = best.test.count - cm.correct
-        values["best_errors"] = .count(errors)
-        values["test_images"] = .count(best.test.count)
-        values["confusions"] = .list(cm.mostConfused(top: 3).map {
-            .object(["true": .string(names[$0.trueClass]), "predicted": .string(names[$0.predicted]), "count": .count($0.count)])
+        let order = results.indices.sorted { results[$0].test.accuracy > results[$1].test.accuracy }
+        values["ranking"] = .list(order.enumerated().map { k, i in
+            .object(["name": .string(results[i].kind.displayName), "accuracy": .percent(results[i].test.accuracy),
+                     "last": .bool(k == order.count - 1)])
         })
+        // Each optimiser against the next in the ranking: is the step between them real?
+        values["steps"] = .list(zip(order, order.dropFirst()).map { i, j in
+            var o = comparison[i]![j]!.values
+            o["higher"] = .string(results[i].kind.displayName)
+            o["lower"] = .string(results[j].kind.displayName)
+            return .object(o)
+        })
+        // The adaptive methods lead only if both are significantly better than both SGD variants.
+        let index = Dictionary(uniqueKeysWithValues: results.indices.map { (results[$0].kind, $0) })
+        values["adaptive_lead"] = .bool([OptimizerKind.rmsprop, .adam].allSatisfy { a in
+            [OptimizerKind.sgd, .momentum].allSatisfy { s in comparison[index[a]!]![index[s]!]!.firstBetter }
+        })
+        values["alpha"] = AccuracyComparison.alphaText
 
-        // Adam's longer run: test accuracy per epoch, and where validation loss bottoms out.
-        let adam = results.first { $0.kind == .adam }!.run
+        // The model kept for Parts 2 and 3: the best validation accuracy after the comparison's epochs.
+        let chosen = try OptimiserRuns.best(c)
+        let chosenIndex = index[chosen.kind]!
+        let testBest = order[0]
+        values["chosen_optimiser"] = .string(chosen.kind.displayName)
+        values["chosen_validation"] = .percent(results[chosenIndex].run.records(upTo: epochs).last?.validationAccuracy ?? .nan)
+        values["chosen_test"] = .percent(results[chosenIndex].test.accuracy)
+        values["chosen_is_test_best"] = .bool(chosenIndex == testBest)
+        values["test_best_optimiser"] = .string(results[testBest].kind.displayName)
+        // A list of none or one: there is a comparison only when the two differ.
+        values["chosen_vs_test_best"] = .list(chosenIndex == testBest ? [] : [.object(comparison[chosenIndex]![testBest]!.values)])
+        let file = c.outputDirectory.appendingPathComponent("best-model-\(chosen.kind.rawValue).safetensors")
+        try chosen.model.saveCheckpoint(to: file, metadata: ["epochs": "\(epochs)", "optimizer": chosen.kind.rawValue])
+        values["best_model_file"] = .string(c.outputDirectory.lastPathComponent + "/" + file.lastPathComponent)
+
+        // Adam's longer run: where validation loss bottoms out, and what stopping there gives on the test set.
+        let adam = results[index[.adam]!].run
         let long = adam.records(upTo: c.profile.epochs(OptimiserRuns.longEpochs))
-        let minIndex = long.indices.min { (long[$0].validationLoss ?? .infinity) < (long[$1].validationLoss ?? .infinity) } ?? 0
+        let selected = RunComparison.selectedEpoch(long) ?? long[long.count - 1]
+        let minIndex = long.firstIndex { $0.epoch == selected.epoch }!
         let after = long[(minIndex + 1)...]
-        let trainFellAfter = (after.last?.trainLoss ?? .infinity) < long[minIndex].trainLoss
-        let overfits = !after.isEmpty && after.allSatisfy { ($0.validationLoss ?? 0) > (long[minIndex].validationLoss ?? 0) } && trainFellAfter
+        let trainFellAfter = (after.last?.trainLoss ?? .infinity) < selected.trainLoss
+        let overfits = !after.isEmpty && after.allSatisfy { ($0.validationLoss ?? 0) > (selected.validationLoss ?? 0) } && trainFellAfter
         values["long_epochs"] = .count(long.count)
-        values["best_val_epoch"] = .count(long[minIndex].epoch)
-        values["best_val_loss"] = .decimal(long[minIndex].validationLoss ?? .nan)
+        values["best_val_epoch"] = .count(selected.epoch)
+        values["best_val_loss"] = .decimal(selected.validationLoss ?? .nan)
         values["last_val_loss"] = .decimal(long.last?.validationLoss ?? .nan)
         values["first_train_loss"] = .decimal(long.first?.trainLoss ?? .nan)
         values["last_train_loss"] = .decimal(long.last?.trainLoss ?? .nan)
         values["overfits"] = .bool(overfits)
         values["first_test_accuracy"] = .percent(long.first?.testAccuracy ?? .nan)
         values["last_test_accuracy"] = .percent(long.last?.testAccuracy ?? .nan)
-        let bestTest = long.max { ($0.testAccuracy ?? 0) < ($1.testAccuracy ?? 0) }
-        values["best_test_accuracy"] = .percent(bestTest?.testAccuracy ?? .nan)
-        values["best_test_epoch"] = .count(bestTest?.epoch ?? 0)
+        values["selected_test_accuracy"] = .percent(selected.testAccuracy ?? .nan)
+        values["selected_is_last"] = .bool(selected.epoch == long.count)
+        let stopping = AccuracyComparison(try adam.testEvaluation(atEpoch: selected.epoch), try adam.testEvaluation(atEpoch: long.count))
+        values["stopping"] = .list(selected.epoch == long.count ? [] : [.object(stopping.values)])
         let longTable = TableContent(
             caption: "Adam trained for \(long.count) epochs: losses and accuracies after every epoch.",
             header: ["epoch", "training loss", "validation loss", "validation accuracy", "test accuracy"],
@@ -113,23 +151,52 @@ struct TrainingCurvesChapter: Chapter {
             alignments: [.right, .right, .right, .right, .right])
         figures["long-adam"] = FigureContent("", Curves.perEpoch(long))
         values["epochs"] = .count(epochs)
-        values["learning_rate"] = "0.001"
-        values["batch_size"] = "64"
+        values["learning_rate"] = .string(Format.number(Double(OptimiserRuns.learningRate)))
+        values["batch_size"] = .count(OptimiserRuns.config(c, .sgd).batchSize)
         values["train_images"] = .count(c.profile.trainCount)
-        return SectionContent(values: values, figures: figures, tables: ["optimisers": table, "long-adam": longTable],
+        values["validation_images"] = .count(c.profile.validationCount)
+        values["test_images"] = .count(results[0].test.count)
+        return SectionContent(values: values, figures: figures,
+                              tables: ["optimisers": table, "optimiser-tests": testTable, "long-adam": longTable],
                               listings: listings)
+    }
+
+    /// What one optimiser's curves and confusion matrix show, for its subsection.
+    static func optimiserSection(_ kind: OptimizerKind, records r: [EpochRecord], matrix cm: ConfusionMatrix,
+                                 classNames names: [String]) -> [String: TemplateValue] {
+        let accuracies = r.map { $0.validationAccuracy ?? .nan }
+        let lastGain = accuracies.count > 1 ? accuracies[accuracies.count - 1] - accuracies[accuracies.count - 2] : .nan
+        let top = cm.mostConfused(top: 1).first
+        let recalls = names.indices.map { k -> Double in
+            let row = cm.counts[k].reduce(0, +)
+            return row > 0 ? Double(cm.counts[k][k]) / Double(row) : .nan
+        }
+        let weakest = recalls.indices.min { recalls[$0] < recalls[$1] }!
+        return [
+            "name": .string(kind.displayName), "key": .string(kind.rawValue),
+            "first_loss": .decimal(r.first?.trainLoss ?? .nan), "last_loss": .decimal(r.last?.trainLoss ?? .nan),
+            "first_validation": .percent(accuracies.first ?? .nan), "last_validation": .percent(accuracies.last ?? .nan),
+            "validation_moved": .bool(Format.percent(accuracies.first ?? .nan) != Format.percent(accuracies.last ?? .nan)),
+            "last_gain": .string(Format.points(lastGain)),
+            "rising": .bool(100 * lastGain > risingPoints), "rising_threshold": .string(Format.number(risingPoints)),
+            "errors": .count(cm.total - cm.correct), "test_images": .count(cm.total),
+            "top_true": .string(names[top?.trueClass ?? 0]), "top_predicted": .string(names[top?.predicted ?? 0]),
+            "top_count": .count(top?.count ?? 0), "has_confusion": .bool(top != nil),
+            "weakest_class": .string(names[weakest]), "weakest_recall": .percent(recalls[weakest]),
+        ]
     }
 }
 
 extension OptimiserRuns {
-    /// The optimiser whose 5-epoch model scores best on the test set (1.1's choice,
-    /// which Part 2 and Part 3 analyse), with that model.
+    /// The optimiser whose model has the best validation accuracy after the
+    /// comparison's epochs (1.1's choice, which Part 2 and Part 3 analyse), with that
+    /// model. Chosen on validation data: the test set only reports.
     static func best(_ c: ChapterContext) throws -> (kind: OptimizerKind, run: TrainingRun, model: Model) {
         let epochs = c.profile.epochs(Self.epochs)
         var best: (kind: OptimizerKind, run: TrainingRun, accuracy: Double)?
         for kind in optimisers {
             let run = try run(c, kind)
-            let accuracy = try run.testEvaluation(atEpoch: epochs).accuracy
+            let accuracy = run.records(upTo: epochs).last?.validationAccuracy ?? -.infinity
             if best == nil || accuracy > best!.accuracy { best = (kind, run, accuracy) }
         }
         return (best!.kind, best!.run, try best!.run.model(atEpoch: epochs))
