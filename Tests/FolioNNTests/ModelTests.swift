@@ -33,16 +33,20 @@ final class ModelTests: XCTestCase {
             "conv_block.3.bias", "fc_block.0.weight", "fc_block.0.bias", "fc_block.2.weight", "fc_block.2.bias"])
         XCTAssertEqual(plain.namedTensors()[0].shape, [32, 1, 3, 3])
         let rows = plain.layerRows(inputShape: [1, 28, 28])
+        // Every module is a row, Flatten included, in all of Folio's layer tables.
         XCTAssertEqual(rows.map(\.layer), ["Conv2d-1", "ReLU-2", "MaxPool2d-3", "Conv2d-4", "ReLU-5", "MaxPool2d-6",
-                                           "Linear-7", "ReLU-8", "Linear-9"])
+                                           "Flatten-7", "Linear-8", "ReLU-9", "Linear-10"])
         XCTAssertEqual(rows[0].outputShape, [-1, 32, 28, 28])
         XCTAssertEqual(rows[5].outputShape, [-1, 32, 7, 7])
         XCTAssertEqual(rows.map(\.parameters).reduce(0, +), 799_078)
         let small = try Model(kind: .smallCNN, seed: 0).layerRows(inputShape: [1, 28, 28])
-        XCTAssertEqual(small.map(\.layer), ["Conv2d-1", "Conv2d-2", "Linear-3", "Linear-4"])
-        XCTAssertEqual(small[1].outputShape, [-1, 20, 8, 8])
+        // The problem set's network has no activation between its two linear layers.
+        XCTAssertEqual(small.map(\.layer), ["Conv2d-1", "ReLU-2", "MaxPool2d-3", "Conv2d-4", "ReLU-5", "MaxPool2d-6",
+                                            "Flatten-7", "Linear-8", "Linear-9"])
+        XCTAssertEqual(small[3].outputShape, [-1, 20, 8, 8])
         XCTAssertEqual(try Model(kind: .deepCNN, seed: 0).layerRows(inputShape: [1, 28, 28]).map(\.layer),
-                       ["Conv2d-1", "Conv2d-2", "Linear-3", "Dropout-4", "Linear-5"])
+                       ["Conv2d-1", "ReLU-2", "MaxPool2d-3", "Conv2d-4", "ReLU-5", "MaxPool2d-6", "Flatten-7",
+                        "Linear-8", "ReLU-9", "Dropout-10", "Linear-11"])
     }
 
     func testInitialisationBoundsAndSeed() throws {

@@ -52,7 +52,7 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(i.upper, 0.9911369853, accuracy: 1e-9)
         // At the edge the interval stays inside [0, 1] and is not degenerate.
         let all = ProportionInterval(successes: 50, total: 50)
-        XCTAssertEqual(all.upper, 1)
+        XCTAssertEqual(all.upper, 1, accuracy: 1e-12)
         XCTAssertEqual(all.lower, 50.0 / (50 + 1.959964 * 1.959964), accuracy: 1e-9)
     }
 
