@@ -17,6 +17,14 @@ struct LayerActivity: Equatable {
     /// Pearson r between the channel-mean map and the image averaged to the map's size.
     var imageCorrelation: Double?
 
+    /// Channels that are zero everywhere, by number (0-based).
+    var silentList: [Int] = []
+    /// Channels whose own map correlates with the input (averaged to the map's size)
+    /// at r ≥ `ActivationStatistics.tracesAbove`: maps in which the digit is recognisable.
+    var tracingChannels: Int = 0
+    /// The channel with the largest total activation.
+    var strongestChannel: Int = 0
+
     /// How many times more activation the ink carries than its area would give it.
     var inkEnrichment: Double { inkArea > 0 ? inkMass / inkArea : .nan }
 }
@@ -24,6 +32,8 @@ struct LayerActivity: Equatable {
 enum ActivationStatistics {
     /// Pixels brighter than this count as ink (strokes); the rest is background.
     static let inkThreshold: Float = 0.5
+    /// A map "traces the digit" when it correlates with the input at least this much.
+    static let tracesAbove = 0.5
 
     /// The ink mask of an image in [0, 1].
     static func inkMask(_ image: [Float]) -> [Bool] { image.map { $0 > inkThreshold } }
@@ -71,14 +81,19 @@ enum ActivationStatistics {
             }
         }
         let zeros = maps.filter { $0 == 0 }.count
-        let silent = (0..<channels).filter { j in maps[(j * area)..<((j + 1) * area)].allSatisfy { $0 == 0 } }.count
+        let silent = (0..<channels).filter { j in maps[(j * area)..<((j + 1) * area)].allSatisfy { $0 == 0 } }
         let mean = meanMap(maps, channels: channels, side: side).map(Double.init)
         let coarse = averaged(image, side: imageSide, factor: factor).map(Double.init)
+        let channelMaps = (0..<channels).map { j in maps[(j * area)..<((j + 1) * area)].map(Double.init) }
+        let tracing = channelMaps.filter { (SampleCorrelation.pearson($0, coarse) ?? 0) >= tracesAbove }.count
+        let sums = channelMaps.map { $0.reduce(0, +) }
         return LayerActivity(name: name, channels: channels, side: side,
-                             zeroFraction: Double(zeros) / Double(maps.count), silentChannels: silent,
+                             zeroFraction: Double(zeros) / Double(maps.count), silentChannels: silent.count,
                              inkArea: Double(ink.filter { $0 }.count) / Double(area),
                              inkMass: total > 0 ? onInk / total : .nan,
-                             imageCorrelation: SampleCorrelation.pearson(mean, coarse))
+                             imageCorrelation: SampleCorrelation.pearson(mean, coarse),
+                             silentList: silent, tracingChannels: tracing,
+                             strongestChannel: sums.indices.max { sums[$0] < sums[$1] } ?? 0)
     }
 }
 

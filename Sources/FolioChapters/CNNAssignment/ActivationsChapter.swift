@@ -65,12 +65,18 @@ struct ActivationsChapter: Chapter {
             rows: rows, alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .right])
 
         var values: [String: TemplateValue] = [
-            "image_index": .count(index), "image_class": .string(c.classNames[label]),
+            "image_index": .string(String(index)), "image_class": .string(c.classNames[label]),
             "predicted_class": .string(c.classNames[predicted]), "correct": .bool(predicted == label),
             "probability": .percent(Double(probabilities[predicted])),
-            "model_name": .string(best.kind.displayName), "epochs": .count(c.profile.epochs(OptimiserRuns.epochs)),
             "ink_threshold": .string(String(ActivationStatistics.inkThreshold)),
+            "traces_threshold": .string(String(ActivationStatistics.tracesAbove)),
+            "channels": .count(activity[0].channels),
         ]
+        values.merge(AnalysedModelNote.values(c, kind: best.kind, run: best.run)) { $1 }
+        // The strongest conv1 map, named by its filter's kind (2.1's table).
+        let conv1Weights = ConvolutionWeights.all(of: best.model)[0]
+        values["conv1_strongest_pattern"] = .string(
+            FilterPattern(conv1Weights.kernel(output: activity[0].strongestChannel, input: 0)).group)
         for a in activity {
             values["\(a.name)_side"] = .count(a.side)
             values["\(a.name)_field"] = .count(fields[a.name] ?? 0)
@@ -80,7 +86,15 @@ struct ActivationsChapter: Chapter {
             values["\(a.name)_ink_mass"] = .percent(a.inkMass, digits: 1)
             values["\(a.name)_enrichment"] = .decimal(a.inkEnrichment, digits: 2)
             values["\(a.name)_correlation"] = .decimal(a.imageCorrelation ?? .nan, digits: 2)
+            values["\(a.name)_traces"] = .count(a.tracingChannels)
+            // Pooling keeps a map's silence and (nearly always) its rank, so only the
+            // convolutions' strongest and silent maps are named.
+            if a.name.hasPrefix("conv") {
+                values["\(a.name)_strongest"] = .string(String(a.strongestChannel))
+                values["\(a.name)_silent_phrase"] = .string(Self.silentPhrase(a.silentList))
+            }
         }
+        values["conv2_traces_fewer"] = .bool(activity[2].tracingChannels < activity[0].tracingChannels)
         let (conv1, pool1, conv2, pool2) = (activity[0], activity[1], activity[2], activity[3])
         values["conv2_sparser"] = .bool(conv2.zeroFraction > conv1.zeroFraction)
         values["pool_denser"] = .bool(pool1.zeroFraction < conv1.zeroFraction && pool2.zeroFraction < conv2.zeroFraction)
@@ -88,5 +102,11 @@ struct ActivationsChapter: Chapter {
         values["conv1_more_ink_bound"] = .bool(conv1.inkEnrichment > pool2.inkEnrichment)
         values["conv1_follows_image"] = .bool((conv1.imageCorrelation ?? 0) > (conv2.imageCorrelation ?? 0))
         return SectionContent(values: values, figures: figures, tables: ["activations-layers": layerTable])
+    }
+
+    /// "no map is zero everywhere", "map 3 is zero everywhere", "maps 3 and 7 are …".
+    static func silentPhrase(_ channels: [Int]) -> String {
+        channels.isEmpty ? "no map is zero everywhere"
+            : KernelFigures.filterList(channels, noun: "map") + (channels.count == 1 ? " is" : " are") + " zero everywhere"
     }
 }

@@ -14,28 +14,35 @@ enum NoiseFigures {
         names[label] + (compact(names) ? " · " : "\n") + Format.decimal(confidence, digits: 2)
     }
 
-    /// Protocol (a): the final images (0–255 shown as black to white), then their
-    /// change from the starting noise in grey levels.
-    static func raw(_ trace: Adversarial.Trace, _ summary: NoiseRunSummary, names: [String]) -> Figure {
-        let end = summary.at(trace.steps)
-        let predictions = Adversarial.predictions(trace.final.logits, classes: trace.classes)
-        let images = ImageGrid(
-            title: "After \(trace.steps) iterations: predicted class and its probability", columns: trace.count,
-            cells: (0..<trace.count).map { i in
-                ImageCell(image: raster(trace.final.images, i),
-                          title: predictedTitle(predictions[i].label, predictions[i].confidence, names: names),
-                          isMarked: end.predicted[i] != i)
-            }, colorMap: .gray, normalization: .fixed(0...1), framed: true)
-        let start = trace.snapshot(atStep: 0)!.images
-        let change = ImageGrid(
-            title: "Change from the starting noise (grey levels), by target class", columns: trace.count,
-            cells: (0..<trace.count).map { i in
-                let delta = zip(Adversarial.image(trace.final.images, i, pixels: 784), Adversarial.image(start, i, pixels: 784))
-                    .map { 255 * Double($0 - $1) }
-                return ImageCell(image: Raster(rows: 28, columns: 28, values: delta), title: names[i])
-            }, colorMap: .diverging, normalization: .shared, colorBarLabel: "Δ grey level")
-        return Figure(widthPoints: 500, heightPoints: compact(names) ? 190 : 210, columns: 1,
-                      panels: [.imageGrid(images), .imageGrid(change)])
+    /// Protocols (a) and (a′): for each, the final images (0–255 shown as black to
+    /// white), then their change from the starting noise in grey levels. Each run
+    /// comes with the factor turning what the network saw into grey levels.
+    static func raw(_ runs: [(label: String, trace: Adversarial.Trace, toGrey: Float)], names: [String]) -> Figure {
+        var panels: [Chart] = []
+        for run in runs {
+            let trace = run.trace
+            let predictions = Adversarial.predictions(trace.final.logits, classes: trace.classes)
+            let images = ImageGrid(
+                title: "\(run.label): after \(trace.steps) iterations, predicted class and its probability",
+                columns: trace.count,
+                cells: (0..<trace.count).map { i in
+                    ImageCell(image: Raster(rows: 28, columns: 28, values: Adversarial.image(trace.final.images, i, pixels: 784)
+                                                .map { Double($0 * run.toGrey / 255) }),
+                              title: predictedTitle(predictions[i].label, predictions[i].confidence, names: names),
+                              isMarked: predictions[i].label != trace.targets[i])
+                }, colorMap: .gray, normalization: .fixed(0...1), framed: true)
+            let start = trace.snapshot(atStep: 0)!.images
+            let change = ImageGrid(
+                title: "\(run.label): change from the starting noise (grey levels), by target class", columns: trace.count,
+                cells: (0..<trace.count).map { i in
+                    let delta = zip(Adversarial.image(trace.final.images, i, pixels: 784), Adversarial.image(start, i, pixels: 784))
+                        .map { Double(run.toGrey * ($0 - $1)) }
+                    return ImageCell(image: Raster(rows: 28, columns: 28, values: delta), title: names[trace.targets[i]])
+                }, colorMap: .diverging, normalization: .shared, colorBarLabel: "Δ grey level")
+            panels += [.imageGrid(images), .imageGrid(change)]
+        }
+        return Figure(widthPoints: 500, heightPoints: Double(runs.count) * (compact(names) ? 190 : 210), columns: 1,
+                      panels: panels)
     }
 
     /// Protocol (b): the images after the early checkpoint and at the end, then the
@@ -59,19 +66,16 @@ enum NoiseFigures {
             columns: trace.count, cells: cells, colorMap: .gray, normalization: .fixed(0...1), framed: true)))
     }
 
-    /// The target logit per iteration, one line per class, for both protocols.
-    static func logits(raw: Adversarial.Trace, adam: Adversarial.Trace, names: [String]) -> Figure {
-        func chart(_ trace: Adversarial.Trace, title: String, xLabel: String, legend: LegendPlacement) -> LineChart {
-            LineChart(title: title, xLabel: xLabel, yLabel: "Target logit",
-                      series: (0..<trace.count).map { i in
-                          Series(name: names[i], x: trace.targetLogits.indices.map(Double.init),
-                                 y: trace.targetLogits.map { Double($0[i]) }, style: .line, color: .cycle(i))
-                      }, legend: legend)
+    /// The target logit per iteration, one line per class, one panel per protocol.
+    static func logits(_ runs: [(title: String, trace: Adversarial.Trace, xLabel: String)], names: [String]) -> Figure {
+        let charts = runs.enumerated().map { k, run -> Chart in
+            .line(LineChart(title: run.title, xLabel: run.xLabel, yLabel: "Target logit",
+                            series: (0..<run.trace.count).map { i in
+                                Series(name: names[run.trace.targets[i]], x: run.trace.targetLogits.indices.map(Double.init),
+                                       y: run.trace.targetLogits.map { Double($0[i]) }, style: .line, color: .cycle(i))
+                            }, legend: k == runs.count - 1 ? .outsideRight : LegendPlacement.none))
         }
-        return Figure(widthPoints: 500, heightPoints: 210, columns: 2, panels: [
-            .line(chart(raw, title: "(a) 0–255 scale, step 0.05", xLabel: "Iteration", legend: .none)),
-            .line(chart(adam, title: "(b) Adam on [0, 1]", xLabel: "Step", legend: .outsideRight)),
-        ])
+        return Figure(widthPoints: 500, heightPoints: 200, columns: charts.count, panels: charts)
     }
 
     /// Correlation of every generated image with every class's mean training image.

@@ -4,8 +4,9 @@ import FolioDocument
 import FolioNN
 
 /// 3.1: for every class, an image grown from noise by gradient ascent on that
-/// class's logit, under two protocols: plain steps on the 0–255 scale, and Adam on
-/// pixels in [0, 1].
+/// class's logit, under three protocols: plain steps on the 0–255 scale as the
+/// assignment specifies (the network sees p/255), the same steps with p fed to the
+/// network unchanged (what the original notebooks ran), and Adam on pixels in [0, 1].
 struct AdversarialNoiseChapter: Chapter {
     static let name = "adversarial-noise"
 
@@ -16,14 +17,18 @@ struct AdversarialNoiseChapter: Chapter {
         var classes: Int
         // (a) raw scale: noise N(128, 1) on 0–255, p ← clamp(p + 0.05·∂logit/∂p).
         var rawMean: Float = 128, rawStd: Float = 1, rawStep: Float = 0.05, rawIterations = 100
+        // (a′) the notebooks' setting: the same noise and steps, x = p (scale 1).
+        var notebookScale: Float = 1
         // (b) noise N(0.5, 0.25²) clamped to [0, 1], Adam on the pixels.
         var adamMean: Float = 0.5, adamStd: Float = 0.25, learningRate: Float = 0.01
         var adamSteps = 500, adamCheckpoint = 100
-        var version = 1
+        /// 2: the notebooks' variant (a′) added.
+        var version = 2
     }
 
     struct Result: Codable {
         var raw: Adversarial.Trace
+        var notebook: Adversarial.Trace
         var adam: Adversarial.Trace
     }
 
@@ -41,18 +46,22 @@ struct AdversarialNoiseChapter: Chapter {
                              seed: config.seed, stream: "adversarial.noise.raw")
         let raw = Adversarial.rawAscent(model, start: rawStart, count: n, objective: objective,
                                         stepSize: config.rawStep, steps: config.rawIterations, checkpoints: [0])
+        // Same starting noise as (a), so the two differ only in what the network sees.
+        let notebook = Adversarial.rawAscent(model, start: rawStart, count: n, objective: objective,
+                                             stepSize: config.rawStep, steps: config.rawIterations,
+                                             inputScale: config.notebookScale, checkpoints: [0])
         let adamStart = noise(count: n, pixels: pixels, mean: config.adamMean, std: config.adamStd,
                               seed: config.seed, stream: "adversarial.noise.adam")
         let adam = Adversarial.adamAscent(model, start: adamStart, count: n, objective: objective,
                                           learningRate: config.learningRate, steps: config.adamSteps,
                                           checkpoints: [0, config.adamCheckpoint])
-        return Result(raw: raw, adam: adam)
+        return Result(raw: raw, notebook: notebook, adam: adam)
     }
 
     func content(_ c: ChapterContext) throws -> SectionContent {
         let attacked = try AttackedModel.best(c)
-        let names = c.classNames
-        var config = Config(model: attacked.key, seed: c.seed, classes: names.count)
+        let names = c.classNames, k = names.count
+        var config = Config(model: attacked.key, seed: c.seed, classes: k)
         // The quick profile stops Adam at 200 steps to stay within a few seconds.
         if c.profile == .quick { config.adamSteps = 200 }
         let result = try c.cache.value("3.1 images grown from noise", kind: "adversarial-noise", config: config) {
@@ -60,13 +69,14 @@ struct AdversarialNoiseChapter: Chapter {
         }
         let means = AttackedModel.classMeans(c)
         let raw = NoiseRunSummary(result.raw, means: means)
+        let notebook = NoiseRunSummary(result.notebook, means: means, toUnit: 1 / 255)
         let adam = NoiseRunSummary(result.adam, means: means)
         let early = adam.at(config.adamCheckpoint)
+        let real = RealImageResemblance(c.testSet, means: means)
         let bar = 0.99
 
         var values: [String: TemplateValue] = [
-            "optimiser": .string(attacked.optimizer.displayName), "epochs": .count(attacked.key.epoch),
-            "classes": .count(names.count),
+            "classes": .count(k),
             "raw_mean": .string(Format.decimal(Double(config.rawMean), digits: 0)),
             "raw_std": .string(Format.decimal(Double(config.rawStd), digits: 0)),
             "raw_step": .string(Format.decimal(Double(config.rawStep), digits: 2)),
@@ -78,32 +88,68 @@ struct AdversarialNoiseChapter: Chapter {
             "learning_rate": .string(Format.decimal(Double(config.learningRate), digits: 2)),
             "adam_steps": .count(config.adamSteps), "adam_checkpoint": .count(config.adamCheckpoint),
             "bar": .decimal(bar, digits: 2),
+            "step_ratio": .count(255 * 255),
         ]
-        let rawEnd = raw.at(result.raw.steps)
-        values["raw_hits"] = .count(rawEnd.hits)
-        values["raw_all_hit"] = .bool(rawEnd.hits == names.count)
-        values["raw_conf_min"] = .decimal(rawEnd.targetProbability.min()!)
-        values["raw_conf_max"] = .decimal(rawEnd.targetProbability.max()!)
-        values["raw_max_change"] = .decimal(255 * raw.maxChange, digits: 4)
-        values["adam_max_change"] = .decimal(adam.maxChange, digits: 2)
-        values["early_hits"] = .count(early.hits)
-        values["early_conf_min"] = .decimal(early.targetProbability.min()!)
-        values["early_conf_max"] = .decimal(early.targetProbability.max()!)
-        let adamEnd = adam.at(result.adam.steps)
-        values["adam_hits"] = .count(adamEnd.hits)
-        values["adam_conf_min"] = .decimal(adamEnd.targetProbability.min()!)
-        values["adam_conf_max"] = .decimal(adamEnd.targetProbability.max()!)
-        values["meets_bar"] = .bool(adamEnd.targetProbability.allSatisfy { $0 >= bar })
-        values["below_bar"] = .count(adamEnd.targetProbability.filter { $0 < bar }.count)
-        for (key, run) in [("raw", raw), ("adam", adam)] {
+        values.merge(AnalysedModelNote.values(c, kind: attacked.optimizer, run: attacked.run)) { $1 }
+        let ends = [("raw", raw, raw.at(result.raw.steps)), ("notebook", notebook, notebook.at(result.notebook.steps)),
+                    ("adam", adam, adam.at(result.adam.steps))]
+        for (key, run, end) in ends {
+            values["\(key)_hits"] = .count(end.hits)
+            values["\(key)_conf"] = .string(Wording.range(Format.decimal(end.targetProbability.min()!),
+                                                           Format.decimal(end.targetProbability.max()!)))
             values["\(key)_rising"] = .count(run.gains.filter { $0 > 0 }.count)
-            values["\(key)_all_rising"] = .bool(run.gains.allSatisfy { $0 > 0 })
-            values["\(key)_gain_min"] = .decimal(run.gains.min()!, digits: key == "raw" ? 5 : 2)
-            values["\(key)_gain_max"] = .decimal(run.gains.max()!, digits: key == "raw" ? 5 : 2)
-            values["\(key)_rising_steps"] = .percent(run.risingFraction.reduce(0, +) / Double(names.count), digits: 1)
-            values["\(key)_own_best"] = .count(run.ownMeanIsClosest)
+            if key == "raw" { values["raw_all_rising"] = .bool(run.gains.allSatisfy { $0 > 0 }) }
+            let digits = key == "raw" ? 5 : 2
+            values["\(key)_gain"] = .string(Wording.range(Format.decimal(run.gains.min()!, digits: digits),
+                                                           Format.decimal(run.gains.max()!, digits: digits)))
+            values["\(key)_rising_steps"] = .percent(NoiseRunSummary.mean(run.risingFraction), digits: 1)
+            if key != "raw" { values["\(key)_own_best"] = .count(run.ownMeanIsClosest) }
+            values["\(key)_own_corr"] = .decimal(NoiseRunSummary.mean(run.ownCorrelation), digits: 3)
+            values["\(key)_ink"] = .percent(NoiseRunSummary.mean(run.inkShare), digits: 1)
+            values["\(key)_looks"] = .count(run.looksLikeTarget(threshold: real.lowCorrelation))
+            if key != "adam" { values["\(key)_max_change"] = .decimal(255 * run.maxChange, digits: key == "raw" ? 4 : 1) }
         }
         values["raw_negligible"] = .bool(255 * raw.maxChange < 1)
+        // What the network makes of the notebooks' input before any step: logits far
+        // beyond those of (a), and one class for every image.
+        let startRaw = Adversarial.predictions(result.raw.snapshot(atStep: 0)!.logits, classes: k)
+        let startNotebook = Adversarial.predictions(result.notebook.snapshot(atStep: 0)!.logits, classes: k)
+        func largestLogit(_ t: Adversarial.Trace) -> Double {
+            let l = t.snapshot(atStep: 0)!.logits
+            return NoiseRunSummary.mean((0..<t.count).map { i in Double(l[(i * k)..<((i + 1) * k)].max()!) })
+        }
+        values["raw_start_logit"] = .decimal(largestLogit(result.raw), digits: 2)
+        values["notebook_start_logit"] = .decimal(largestLogit(result.notebook), digits: 0)
+        let rawStartClasses = Set(startRaw.map(\.label)), notebookStartClasses = Set(startNotebook.map(\.label))
+        values["raw_start_one_class"] = .bool(rawStartClasses.count == 1)
+        values["raw_start_class"] = .string(names[startRaw[0].label])
+        values["notebook_start_one_class"] = .bool(notebookStartClasses.count == 1)
+        values["notebook_start_class"] = .string(names[startNotebook[0].label])
+        values["notebook_start_classes"] = .count(notebookStartClasses.count)
+        values["notebook_start_conf"] = .decimal(startNotebook.map(\.confidence).min()!)
+        // The notebooks reported a confidence of 1.0000 for every class: does the
+        // predicted class of (a′), and of (a), print as 1.0000 for every image?
+        let notebookEnd = ends[1].2
+        let notebookTop = Adversarial.predictions(result.notebook.final.logits, classes: k)
+        let rawTop = Adversarial.predictions(result.raw.final.logits, classes: k)
+        values["notebook_saturated"] = .bool(notebookTop.allSatisfy { Format.decimal($0.confidence) == Format.decimal(1) })
+        values["notebook_all_hit"] = .bool(notebookEnd.hits == k)
+        let counts = Dictionary(notebookEnd.predicted.map { ($0, 1) }, uniquingKeysWith: +)
+        let common = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!
+        values["notebook_end_class"] = .string(names[common.key])
+        values["notebook_end_class_count"] = .count(common.value)
+        values["raw_top_conf"] = .decimal(rawTop.map(\.confidence).max()!)
+        let rawEnd = ends[0].2
+        values["raw_end_classes"] = .count(Set(rawEnd.predicted).count)
+        values["raw_end_one_class"] = .bool(Set(rawEnd.predicted).count == 1)
+        values["raw_end_class"] = .string(names[rawEnd.predicted[0]])
+
+        values["early_hits"] = .count(early.hits)
+        values["early_conf"] = .string(Wording.range(Format.decimal(early.targetProbability.min()!),
+                                                     Format.decimal(early.targetProbability.max()!)))
+        let adamEnd = ends[2].2
+        values["meets_bar"] = .bool(adamEnd.targetProbability.allSatisfy { $0 >= bar })
+        values["below_bar"] = .count(adamEnd.targetProbability.filter { $0 < bar }.count)
         // How the logit climbs under Adam: share of the total gain reached after the
         // first fifth of the steps, and the gain over the last tenth.
         let curve = result.adam.targetLogits, steps = result.adam.steps
@@ -112,122 +158,34 @@ struct AdversarialNoiseChapter: Chapter {
             Double(curve[fifth][i] - curve[0][i]) / max(Double(curve[steps][i] - curve[0][i]), 1e-12)
         }
         values["adam_fifth_steps"] = .count(fifth)
-        values["adam_early_share"] = .percent(earlyShare.reduce(0, +) / Double(names.count), digits: 0)
+        values["adam_early_share"] = .percent(NoiseRunSummary.mean(earlyShare), digits: 0)
         values["adam_fast_start"] = .bool(earlyShare.allSatisfy { $0 > 0.5 })
         let lateGain = names.indices.map { Double(curve[steps][$0] - curve[lastTenth][$0]) }
         values["adam_late_steps"] = .count(steps - lastTenth)
-        values["adam_late_gain"] = .decimal(lateGain.reduce(0, +) / Double(names.count), digits: 3)
+        values["adam_late_gain"] = .decimal(NoiseRunSummary.mean(lateGain), digits: 3)
         values["adam_still_rising"] = .bool(lateGain.allSatisfy { $0 > 0 })
         // Real test images as the yardstick for "looks like its class".
-        let reference = Self.realImageResemblance(c.testSet, means: means)
-        values["real_own_corr"] = .decimal(reference.ownCorrelation, digits: 3)
-        values["real_own_closest"] = .percent(reference.ownClosest, digits: 1)
-        values["adam_own_closest"] = .percent(Double(adam.ownMeanIsClosest) / Double(names.count), digits: 0)
-        values["weaker_than_real"] = .bool(adam.ownCorrelation.reduce(0, +) / Double(names.count) < reference.ownCorrelation)
+        values["real_own_corr"] = .decimal(real.ownCorrelation, digits: 3)
+        values["adam_best_corr"] = .decimal(NoiseRunSummary.mean(adam.bestCorrelation), digits: 3)
+        values["real_low_corr"] = .decimal(real.lowCorrelation, digits: 3)
+        values["real_passing"] = .percent(real.passing, digits: 1)
+        values["real_ink"] = .percent(real.inkShare, digits: 1)
         values["test_images"] = .count(c.testSet.count)
-        values["adam_own_corr"] = .decimal(adam.ownCorrelation.reduce(0, +) / Double(names.count), digits: 3)
-        values["adam_best_corr"] = .decimal(adam.bestCorrelation.reduce(0, +) / Double(names.count), digits: 3)
-        values["raw_own_corr"] = .decimal(raw.ownCorrelation.reduce(0, +) / Double(names.count), digits: 3)
-        values["resembles_most"] = .bool(2 * adam.ownMeanIsClosest > names.count)
-        values["resembles_none"] = .bool(adam.ownMeanIsClosest == 0)
 
         let figures: [String: FigureContent] = [
-            "adversarial-raw": FigureContent("", NoiseFigures.raw(result.raw, raw, names: names)),
+            "adversarial-raw": FigureContent("", NoiseFigures.raw([("(a) as specified, x = p/255", result.raw, 255),
+                                                                   ("(a′) as the notebooks ran it, x = p", result.notebook, 1)],
+                                                                  names: names)),
             "adversarial-adam": FigureContent("", NoiseFigures.adam(result.adam, early: config.adamCheckpoint,
                                                                     means: means, names: names)),
-            "adversarial-logits": FigureContent("", NoiseFigures.logits(raw: result.raw, adam: result.adam, names: names)),
+            "adversarial-logits": FigureContent("", NoiseFigures.logits([("(a) x = p/255", result.raw, "Iteration"),
+                                                                         ("(a′) x = p", result.notebook, "Iteration"),
+                                                                         ("(b) Adam on [0, 1]", result.adam, "Step")],
+                                                                        names: names)),
             "adversarial-resemblance": FigureContent("", NoiseFigures.resemblance(adam.correlations, names: names)),
         ]
-        func cell(_ at: NoiseRunSummary.AtStep, _ k: Int) -> String {
-            "\(names[at.predicted[k]]) · \(Format.decimal(at.targetProbability[k]))"
-        }
-        let confidence = TableContent(
-            caption: "Predicted class · probability of the target class, for each target: protocol (a) after "
-                + "\(config.rawIterations) iterations, protocol (b) after \(config.adamCheckpoint) and \(config.adamSteps) Adam steps.",
-            header: ["target", "(a) \(config.rawIterations) iterations", "(b) \(config.adamCheckpoint) steps",
-                     "(b) \(config.adamSteps) steps"],
-            rows: names.indices.map { k in [names[k], cell(rawEnd, k), cell(early, k), cell(adamEnd, k)] },
-            alignments: [.left, .right, .right, .right])
-        let cost = TableContent(
-            caption: "The target logit: its value at the start, its gain by the end, and the share of steps that raised "
-                + "it (\"up\"), for protocol (a) and protocol (b).",
-            header: ["target", "(a) start", "(a) gain", "(a) up", "(b) start", "(b) end", "(b) up"],
-            rows: names.indices.map { k in
-                [names[k], Format.decimal(raw.startLogits[k], digits: 3), Format.decimal(raw.gains[k], digits: 5),
-                 Format.percent(raw.risingFraction[k], digits: 0),
-                 Format.decimal(adam.startLogits[k], digits: 2), Format.decimal(adam.endLogits[k], digits: 2),
-                 Format.percent(adam.risingFraction[k], digits: 0)]
-            },
-            alignments: [.left, .right, .right, .right, .right, .right, .right])
-        return SectionContent(values: values, figures: figures,
-                              tables: ["adversarial-confidence": confidence, "adversarial-cost": cost])
+        return SectionContent(values: values, figures: figures, tables: NoiseTables.make(
+            config: config, runs: [raw, notebook, adam], early: early, real: real, names: names))
     }
 }
 
-extension AdversarialNoiseChapter {
-    /// For real images: the mean correlation with their own class's mean image, and
-    /// how often that mean is the closest of all.
-    static func realImageResemblance(_ set: ImageSet, means: [[Float]]) -> (ownCorrelation: Double, ownClosest: Double) {
-        var own = 0.0, closest = 0
-        for i in 0..<set.count {
-            let image = AttackedModel.unitPixels(set, i)[...]
-            let r = means.map { Adversarial.correlation(image, $0[...]) }
-            let label = Int(set.labels[i])
-            own += r[label]
-            if r.indices.max(by: { r[$0] < r[$1] }) == label { closest += 1 }
-        }
-        return (own / Double(max(set.count, 1)), Double(closest) / Double(max(set.count, 1)))
-    }
-}
-
-/// What 3.1 reads off one run: predictions at a step, the logit's course, and how
-/// much each final image resembles each class's mean training image.
-struct NoiseRunSummary {
-    struct AtStep {
-        var predicted: [Int]
-        var targetProbability: [Double]
-        var hits: Int
-    }
-
-    let trace: Adversarial.Trace
-    let startLogits: [Double], endLogits: [Double]
-    var gains: [Double] { zip(endLogits, startLogits).map { $0 - $1 } }
-    /// Per image: the share of steps after which its target logit was higher than before.
-    let risingFraction: [Double]
-    /// correlations[c][k]: final image for class c against the mean image of class k.
-    let correlations: [[Double]]
-    /// Largest change of any pixel between the start and the end, on the [0, 1] scale.
-    let maxChange: Double
-
-    init(_ trace: Adversarial.Trace, means: [[Float]]) {
-        self.trace = trace
-        let logits = trace.targetLogits
-        let n = trace.count
-        startLogits = logits[0].map(Double.init)
-        endLogits = logits[trace.steps].map(Double.init)
-        risingFraction = (0..<n).map { i in
-            let up = (1..<logits.count).filter { logits[$0][i] > logits[$0 - 1][i] }.count
-            return Double(up) / Double(max(logits.count - 1, 1))
-        }
-        let pixels = trace.final.images.count / n
-        correlations = (0..<n).map { i in
-            means.map { Adversarial.correlation(Adversarial.image(trace.final.images, i, pixels: pixels), $0[...]) }
-        }
-        let start = trace.snapshot(atStep: 0)!.images
-        maxChange = zip(trace.final.images, start).map { Double(abs($0 - $1)) }.max() ?? 0
-    }
-
-    func at(_ step: Int) -> AtStep {
-        let s = trace.snapshot(atStep: step)!
-        let p = Adversarial.predictions(s.logits, classes: trace.classes)
-        let target = Adversarial.targetProbabilities(s.logits, classes: trace.classes, targets: trace.targets)
-        let predicted = p.map(\.label)
-        return AtStep(predicted: predicted, targetProbability: target,
-                      hits: zip(predicted, trace.targets).filter { $0 == $1 }.count)
-    }
-
-    var closestMean: [Int] { correlations.map { row in row.indices.max { row[$0] < row[$1] }! } }
-    var ownMeanIsClosest: Int { zip(closestMean, trace.targets).filter { $0 == $1 }.count }
-    var ownCorrelation: [Double] { trace.targets.enumerated().map { correlations[$0.offset][$0.element] } }
-    var bestCorrelation: [Double] { correlations.map { $0.max()! } }
-}

@@ -102,20 +102,26 @@ enum Adversarial {
                      targetLogits: targetLogits, hits: hits, snapshots: snapshots)
     }
 
-    /// Plain gradient ascent on the 0–255 pixel scale. The network sees x = p/255,
-    /// so by the chain rule ∂J/∂p = (1/255)·∂J/∂x, and each step is
-    /// p ← clamp(p + stepSize·∂J/∂p, 0, 255). `start` is on the 0–255 scale; the
-    /// trace's images are on the network's scale (p/255).
+    /// Plain gradient ascent on the 0–255 pixel scale. The network sees
+    /// x = p·`inputScale`, so by the chain rule ∂J/∂p = inputScale·∂J/∂x, and each step
+    /// is p ← clamp(p + stepSize·∂J/∂p, 0, 255). With inputScale = 1/255 this is the
+    /// assignment's protocol; with 1 the raw values go into the network unchanged, as
+    /// the original notebooks did. `start` is on the 0–255 scale; the trace's images
+    /// are what the network saw (p·inputScale).
     static func rawAscent(_ model: Model, start: [Float], count n: Int, objective: Objective,
-                          stepSize: Float, steps: Int, checkpoints: [Int] = [], stop: ((Int) -> Bool)? = nil) -> Trace {
+                          stepSize: Float, steps: Int, inputScale: Float = 1 / 255,
+                          checkpoints: [Int] = [], stop: ((Int) -> Bool)? = nil) -> Trace {
         // The pixels are kept on their own scale: steps are tiny next to 128, and
         // going through x = p/255 every time would round them away.
         var p = start.map { min(max($0, 0), 255) }
-        return ascend(model, start: p.map { $0 / 255 }, count: n, objective: objective,
+        // Division by 255 (not multiplication by its rounded reciprocal) keeps the
+        // assignment's protocol bit-identical to its earlier runs.
+        let toInput: (Float) -> Float = inputScale == 1 / 255 ? { $0 / 255 } : { $0 * inputScale }
+        return ascend(model, start: p.map(toInput), count: n, objective: objective,
                       steps: steps, checkpoints: checkpoints, stop: stop) { x, dJdx in
             for j in x.indices {
-                p[j] = min(max(p[j] + stepSize * (dJdx[j] / 255), 0), 255)
-                x[j] = p[j] / 255
+                p[j] = min(max(p[j] + stepSize * toInput(dJdx[j]), 0), 255)
+                x[j] = toInput(p[j])
             }
         }
     }

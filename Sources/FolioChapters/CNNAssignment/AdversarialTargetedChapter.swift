@@ -110,6 +110,12 @@ struct AdversarialTargetedChapter: Chapter {
         }
     }
 
+    /// Steps the notebook ran from the real image.
+    static let notebookSteps = 25
+    /// The L∞ budget (pixels in [0, 1]) under which robustness on MNIST is usually
+    /// tested (Madry et al., 2018): the yardstick for calling a change small.
+    static let budget = 0.3
+
     func content(_ c: ChapterContext) throws -> SectionContent {
         let attacked = try AttackedModel.best(c)
         let names = c.classNames
@@ -123,7 +129,8 @@ struct AdversarialTargetedChapter: Chapter {
         let summaries = results.map { TargetedSummary($0.trace.final, pairs: pairs, sources: sources, classes: names.count) }
 
         var values: [String: TemplateValue] = [
-            "optimiser": .string(attacked.optimizer.displayName), "pairs": .count(pairs.count),
+            "pairs": .count(pairs.count), "budget": .decimal(Self.budget, digits: 1),
+            "notebook_steps": .count(Self.notebookSteps),
             "classes": .count(names.count), "learning_rate": .decimal(Double(config.learningRate), digits: 2),
             "success_target": .percent(config.successTarget, digits: 0),
             "noise_mean": .decimal(Double(config.noiseMean255), digits: 0),
@@ -146,12 +153,38 @@ struct AdversarialTargetedChapter: Chapter {
             values["\(key)_mse"] = .decimal(s.mean(\.mse), digits: 4)
             values["\(key)_corr"] = .decimal(s.mean(\.correlation), digits: 3)
             values["\(key)_failures"] = .count(s.failures.count)
+            // The first step at which the success curve reaches the target share.
+            let enough = Int((config.successTarget * Double(pairs.count)).rounded(.up))
+            let cross = trace.hits.firstIndex { $0 >= enough }
+            values["\(key)_crosses"] = .bool(cross != nil)
+            values["\(key)_cross_step"] = .string(cross.map(String.init) ?? "")
+            values["\(key)_rel_l2"] = .percent(s.mean(\.relativeL2), digits: 0)
+            values["\(key)_linf_range"] = .percent(s.mean(\.lInf), digits: 0)
+            values["\(key)_within_budget"] = .count(s.succeeded(within: Self.budget))
+            if caseConfig.start == .image {
+                // Both starts share the source images, so their norm is stated once.
+                values["a_norm"] = .decimal(s.mean(\.sourceNorm), digits: 2)
+                values["image_small"] = .bool(s.mean(\.lInf) <= Self.budget)
+                values["image_reach"] = .decimal(Double(config.learningRate) * Double(trace.steps), digits: 2)
+            }
             values["\(key)_all_succeed"] = .bool(s.failures.isEmpty)
             let start = caseConfig.start == .image ? "starting from the real image" : "starting from noise"
             figures["targeted-\(key)-grid"] = FigureContent("", TargetedFigures.grid(
                 trace.final, pairs: pairs, sources: sources, names: names,
                 title: "\(start.prefix(1).uppercased() + start.dropFirst()), \(trace.steps) steps"))
         }
+        // The notebook's 25 steps from the real image, read off the same run.
+        let imageTrace = results[0].trace
+        let notebookSnapshot = imageTrace.snapshot(atStep: Self.notebookSteps)
+        values["image_ran_longer"] = .bool(imageTrace.steps > Self.notebookSteps && notebookSnapshot != nil)
+        let atNotebook = notebookSnapshot.map { TargetedSummary($0, pairs: pairs, sources: sources, classes: names.count) }
+        values["image_hits_notebook"] = .count(atNotebook?.hits ?? 0)
+        values["image_linf_notebook"] = .decimal(atNotebook?.mean(\.lInf) ?? .nan, digits: 3)
+        values["image_rel_l2_notebook"] = .percent(atNotebook?.mean(\.relativeL2) ?? .nan, digits: 0)
+        let checkpoints = config.cases[0].checkpoints.map(String.init)
+        values["image_checkpoints"] = .string(checkpoints.count < 2 ? checkpoints.joined()
+            : checkpoints.dropLast().joined(separator: ", ") + " and " + checkpoints.last!)
+        values.merge(AnalysedModelNote.values(c, kind: attacked.optimizer, run: attacked.run)) { $1 }
         values["noise_closer"] = .bool(summaries[1].mean(\.mse) < summaries[0].mean(\.mse))
         // The β sweep: per case, runs ordered by β.
         let sweeps = config.cases.indices.map { k in
@@ -178,6 +211,9 @@ struct TargetedSummary {
     struct Pair {
         var source: Int, target: Int, predicted: Int
         var l2: Double, lInf: Double, mse: Double, correlation: Double
+        /// ‖A‖₂ of the source image, the reference for the size of X − A.
+        var sourceNorm: Double
+        var relativeL2: Double { sourceNorm > 0 ? l2 / sourceNorm : .nan }
     }
 
     let pairs: [Pair]
@@ -189,13 +225,18 @@ struct TargetedSummary {
             let x = Adversarial.image(snapshot.images, i, pixels: pixels), a = sources[pair.source][...]
             let d = Adversarial.perturbation(x, from: a)
             return Pair(source: pair.source, target: pair.target, predicted: predicted[i],
-                        l2: d.l2, lInf: d.lInf, mse: d.mse, correlation: Adversarial.correlation(x, a))
+                        l2: d.l2, lInf: d.lInf, mse: d.mse, correlation: Adversarial.correlation(x, a),
+                        sourceNorm: a.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot())
         }
     }
 
     var hits: Int { pairs.filter { $0.predicted == $0.target }.count }
     var successRate: Double { Double(hits) / Double(max(pairs.count, 1)) }
     var failures: [Pair] { pairs.filter { $0.predicted != $0.target } }
+    /// Successful pairs whose largest pixel change stays within `budget`.
+    func succeeded(within budget: Double) -> Int {
+        pairs.filter { $0.predicted == $0.target && $0.lInf <= budget }.count
+    }
     func mean(_ value: KeyPath<Pair, Double>) -> Double {
         pairs.reduce(0) { $0 + $1[keyPath: value] } / Double(max(pairs.count, 1))
     }

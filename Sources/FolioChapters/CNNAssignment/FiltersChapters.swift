@@ -9,6 +9,7 @@ struct VisualisedModel {
     let name: String
     /// Whether its optimiser scales each weight's step by that weight's gradient history.
     let adaptive: Bool
+    let kind: OptimizerKind
     /// Suffix of figure names: "best", "sgd-bn".
     let key: String
     let run: TrainingRun
@@ -28,9 +29,9 @@ enum VisualisedModels {
         let best = try OptimiserRuns.best(c)
         let bn = try OptimiserRuns.run(c, .sgd, model: .simpleCNNBatchNorm)
         return [
-            VisualisedModel(name: best.kind.displayName, adaptive: best.kind == .rmsprop || best.kind == .adam, key: "best", run: best.run, epochs: epochs, model: best.model,
+            VisualisedModel(name: best.kind.displayName, adaptive: best.kind == .rmsprop || best.kind == .adam, kind: best.kind, key: "best", run: best.run, epochs: epochs, model: best.model,
                             initial: try Model(kind: best.run.config.model, seed: best.run.config.seed)),
-            VisualisedModel(name: "SGD with batch norm", adaptive: false, key: "sgd-bn", run: bn, epochs: epochs,
+            VisualisedModel(name: "SGD with batch norm", adaptive: false, kind: .sgd, key: "sgd-bn", run: bn, epochs: epochs,
                             model: try bn.model(atEpoch: epochs),
                             initial: try Model(kind: bn.config.model, seed: bn.config.seed)),
         ]
@@ -42,11 +43,12 @@ enum VisualisedModels {
 enum KernelFigures {
     /// `limit` fixes the colour scale to ±limit (zero in the middle), the same for both
     /// models so their figures compare; weights beyond it take the end colours.
+    /// `marks`, when given, follow each cell's number (0-based, as PyTorch numbers channels).
     static func grid(_ kernels: [[Float]], side: Int, columns: Int, title: String, numbered: Bool,
-                     colorMap: ColorMap, limit: Double, width: Double, height: Double) -> Figure {
+                     colorMap: ColorMap, limit: Double, width: Double, height: Double, marks: [String]? = nil) -> Figure {
         let cells = kernels.enumerated().map { k, w in
             ImageCell(image: Raster(rows: side, columns: side, values: w.map { max(-limit, min(limit, Double($0))) }),
-                      title: numbered ? String(k) : nil)
+                      title: numbered ? [String(k), marks?[k] ?? ""].filter { !$0.isEmpty }.joined(separator: " ") : nil)
         }
         return Figure(widthPoints: width, heightPoints: height, .imageGrid(ImageGrid(
             title: title, columns: columns, cells: cells, colorMap: colorMap, normalization: .fixed(-limit...limit),
@@ -83,19 +85,29 @@ enum KernelFigures {
             "\(prefix)_mean_abs": .decimal(trained.meanAbsolute, digits: 3),
             "\(prefix)_init_mean_abs": .decimal(initial.meanAbsolute, digits: 3),
             "\(prefix)_mixed": .count(trained.mixedSign),
-            "\(prefix)_balanced": .count(trained.balanced), "\(prefix)_init_balanced": .count(initial.balanced),
-            "\(prefix)_oriented": .count(trained.oriented), "\(prefix)_init_oriented": .count(initial.oriented),
             "\(prefix)_change": .percent(change, digits: 1),
-            "\(prefix)_balanced_trend": .string(trend(trained.balanced, from: initial.balanced)),
-            "\(prefix)_oriented_trend": .string(trend(trained.oriented, from: initial.oriented)),
+            "\(prefix)_balanced_change": .string(movement(trained.balanced, from: initial.balanced)),
+            "\(prefix)_oriented_change": .string(movement(trained.oriented, from: initial.oriented)),
         ]
         return (trained, change, values,
                 [row(m.name, "trained", trained, change: change), row("", "initial", initial, change: nil)])
     }
 
-    /// "more", "fewer" or "unchanged": how a count moved in training.
-    static func trend(_ now: Int, from start: Int) -> String {
-        now > start ? "more" : now < start ? "fewer" : "unchanged"
+    /// How a count moved in training, worded for equal values too: "rose from 1 to 3",
+    /// "fell from 26 to 22", "stayed at 28".
+    static func movement(_ now: Int, from start: Int) -> String {
+        now == start ? "stayed at \(Format.count(now))"
+            : "\(now > start ? "rose" : "fell") from \(Format.count(start)) to \(Format.count(now))"
+    }
+
+    /// "filter 5", "filters 3 and 7", "filters 3, 7 and 12" (0-based channel numbers).
+    static func filterList(_ filters: [Int], noun: String = "filter") -> String {
+        let n = filters.map(String.init)
+        switch n.count {
+        case 0: return "no \(noun)"
+        case 1: return "\(noun) \(n[0])"
+        default: return "\(noun)s " + n.dropLast().joined(separator: ", ") + " and " + n.last!
+        }
     }
 
     /// Values comparing the two models' statistics (first = best model).
@@ -129,7 +141,8 @@ struct FirstLayerFiltersChapter: Chapter {
             rows += measured.rows
             figures["filters-conv1-\(m.key)"] = FigureContent("", KernelFigures.grid(
                 conv1.kernels, side: conv1.side, columns: 8, title: "conv1 filters: \(m.name), \(m.epochs) epochs",
-                numbered: true, colorMap: .gray, limit: limit, width: 450, height: 250))
+                numbered: true, colorMap: .gray, limit: limit, width: 450, height: 250,
+                marks: FilterGroups(conv1.kernels).patterns.map(\.symbol)))
         }
         values["limit"] = .decimal(limit, digits: 3)
         values.merge(KernelFigures.comparison(stats[0], stats[1], changeA: changes[0], changeB: changes[1])) { $1 }
@@ -138,10 +151,14 @@ struct FirstLayerFiltersChapter: Chapter {
         values["epochs"] = .count(models[0].epochs)
         values["balance_threshold"] = .string(String(KernelStatistics.balancedBelow))
         values["fit_threshold"] = .string(String(KernelStatistics.orientedAbove))
+        values.merge(AnalysedModelNote.values(c, kind: models[0].kind, run: models[0].run)) { $1 }
+        let (detectorValues, detectorTable) = FilterDetectorReport.make(models)
+        values.merge(detectorValues) { $1 }
         let table = TableContent(
             caption: "The \(stats[0].count) first-layer filters of each model, trained and at initialisation: mean magnitude, filters of mixed sign, balanced and oriented filters (counts), and how far training moved the layer.",
             header: KernelFigures.header, rows: rows, alignments: KernelFigures.alignments)
-        return SectionContent(values: values, figures: figures, tables: ["filters-conv1-stats": table])
+        return SectionContent(values: values, figures: figures,
+                              tables: ["filters-conv1-stats": table, "filters-conv1-detectors": detectorTable])
     }
 }
 
@@ -171,16 +188,21 @@ struct SecondLayerFiltersChapter: Chapter {
             // Which first-layer channels the second layer listens to most.
             let norms = conv2.inputChannelNorms
             let order = norms.indices.sorted { norms[$0] > norms[$1] }
+            // Each input channel is a first-layer filter; 2.1 named what it detects.
+            let kinds = FilterGroups(m.convolutions[0].kernels).patterns.map(\.group)
             values["\(prefix)_strongest"] = .list(order.prefix(3).enumerated().map { k, i in
-                .object(["channel": .count(i), "norm": .decimal(norms[i], digits: 2), "last": .bool(k == 2)])
+                .object(["channel": .string(String(i)), "norm": .decimal(norms[i], digits: 2),
+                         "kind": .string(kinds[i]), "separator": .string(k == 2 ? "" : k == 1 ? " and " : ", ")])
             })
-            values["\(prefix)_weakest_channel"] = .count(order.last!)
+            values["\(prefix)_weakest_channel"] = .string(String(order.last!))
+            values["\(prefix)_weakest_kind"] = .string(kinds[order.last!])
             values["\(prefix)_norm_spread"] = .decimal(norms[order.first!] / max(norms[order.last!], 1e-12), digits: 1)
             // Rows of the grid: how unequal the output channels' kernel stacks are.
             let outNorms = conv2.outputChannelNorms
             let outOrder = outNorms.indices.sorted { outNorms[$0] > outNorms[$1] }
             values["\(prefix)_strongest_out"] = .list(outOrder.prefix(3).enumerated().map { k, o in
-                .object(["channel": .count(o), "norm": .decimal(outNorms[o], digits: 2), "last": .bool(k == 2)])
+                .object(["channel": .string(String(o)), "norm": .decimal(outNorms[o], digits: 2),
+                         "separator": .string(k == 2 ? "" : k == 1 ? " and " : ", ")])
             })
             values["\(prefix)_out_median"] = .decimal(outNorms.sorted()[outNorms.count / 2], digits: 2)
             let column = (0..<conv2.outChannels).map { conv2.kernel(output: $0, input: channel) }
@@ -198,7 +220,9 @@ struct SecondLayerFiltersChapter: Chapter {
         values["kernels"] = .count(stats[0].count)
         values["limit"] = .decimal(limit, digits: 3)
         values["quantile"] = .string("\(Int((Self.quantile * 100).rounded()))th percentile")
-        values["input_channel"] = .count(channel)
+        values["input_channel"] = .string(String(channel))
+        values["input_channel_pattern"] = .string(FilterPattern(models[0].convolutions[0].kernel(output: channel, input: 0)).group)
+        values.merge(AnalysedModelNote.values(c, kind: models[0].kind, run: models[0].run)) { $1 }
         values["channels"] = .count(models[0].convolutions[1].inChannels)
         values["epochs"] = .count(models[0].epochs)
         let table = TableContent(

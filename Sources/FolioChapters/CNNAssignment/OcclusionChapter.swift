@@ -36,21 +36,26 @@ struct OcclusionChapter: Chapter {
         let pixels = study.map { s in test.image(s.index).map { Float($0) / 255 } }
         let ink = pixels.map { ActivationStatistics.inkMask($0).map { $0 ? Float(1) : 0 } }
         let summaries = sweep.compactMap { PatchSummary(patch: $0, study: study, ink: ink, cols: side) }
+        let contrasts = sweep.map { InkContrast(patch: $0, study: study, ink: ink, cols: side) }
+        // The same images under a black patch of the reference size: black is the
+        // background's own value, so there only hidden ink changes the input.
+        let black = try OcclusionStudy.run(c, run: best.run, model: best.model, images: images,
+                                           patches: [Self.referencePatch], fill: Self.singleFill)
 
         var values: [String: TemplateValue] = [
-            "model_name": .string(best.kind.displayName), "epochs": .count(c.profile.epochs(OptimiserRuns.epochs)),
             "images": .count(study.count), "all_classes": .bool(study.count == names.count),
             "classes": .count(names.count), "fill": .string(String(Self.fill)),
             "figure_patches": .string(Self.figurePatches.map(String.init).joined(separator: ", ")),
             "sweep_first": .count(sweep.first!), "sweep_last": .count(sweep.last!),
             "sweep_step": .count(sweep.count > 1 ? sweep[1] - sweep[0] : 1), "sweep_sizes": .count(sweep.count),
             "ink_threshold": .string(String(ActivationStatistics.inkThreshold)),
-            "side": .count(side), "side_plus_one": .count(side + 1),
+            "side": .string(String(side)), "side_plus_one": .string(String(side + 1)),
             "reference_patch": .count(Self.referencePatch), "batch": .count(Occlusion.batchSize),
             "image_list": .string(study.map { "\($0.index) (\(names[$0.label]))" }.joined(separator: ", ")),
             "all_correct": .bool(study.allSatisfy { $0.basePrediction == $0.label }),
             "lowest_baseline": .percent(Double(study.map(\.baseline).min() ?? .nan)),
         ]
+        values.merge(AnalysedModelNote.values(c, kind: best.kind, run: best.run)) { $1 }
         var figures: [String: FigureContent] = [:]
 
         // Each image takes two lines: the image with the maps of the three smallest
@@ -78,7 +83,7 @@ struct OcclusionChapter: Chapter {
                                                                panels: [.heatmap(image), .heatmap(heat)]))
         let lowest = map.probability.indices.min { map.probability[$0] < map.probability[$1] }!
         let corner = map.corner(lowest)
-        values["single_index"] = .count(single.index)
+        values["single_index"] = .string(String(single.index))
         values["single_class"] = .string(names[single.label])
         values["single_patch"] = .count(map.patch)
         values["single_fill"] = .string(Self.format(map.fill))
@@ -97,20 +102,23 @@ struct OcclusionChapter: Chapter {
         let singleR = SampleCorrelation.pearson(map.probability.map { Double(single.baseline - $0) },
                                                 Occlusion.coverage(of: singleInk, cols: side, map: map))
         values["single_r"] = .decimal(singleR ?? .nan, digits: 2)
-        values["single_r_positive"] = .bool((singleR ?? 0) > 0)
+        values["single_r_positive"] = .bool((singleR ?? 0) >= 0.1)
+        values["single_r_strength"] = .string(Wording.strength(singleR ?? 0))
         let counts = Dictionary(flips.map { ($0, 1) }, uniquingKeysWith: +)
         values["single_flip_class"] = .string(counts.max { $0.value < $1.value }.map { names[$0.key] } ?? "")
 
         // The sweep: mean and minimum P(true class) per patch size.
         let sweepTable = TableContent(
             caption: "P(true class) per patch size over the \(study.count) images (fill \(Self.fill), stride 1).",
-            header: ["patch", "mean P", "mean of minima", "lowest P (image)", "misclassified", "r(drop, ink)"],
-            rows: summaries.map { (s: PatchSummary) -> [String] in
+            header: ["patch", "mean P", "mean of minima", "lowest P (image)", "misclassified", "r(drop, ink)",
+                     "ink − background"],
+            rows: zip(summaries, contrasts).map { (s: PatchSummary, contrast: InkContrast?) -> [String] in
                 let lowest = Format.decimal(s.minimum, digits: 3) + " (#\(study[s.weakestImage].index))"
                 let r = s.inkCorrelation.map { Format.decimal($0, digits: 2) } ?? "—"
                 return [String(s.patch), Format.decimal(s.meanProbability, digits: 3),
-                        Format.decimal(s.meanMinimum, digits: 3), lowest, Format.percent(s.misclassified, digits: 1), r]
-            }, alignments: [.right, .right, .right, .right, .right, .right])
+                        Format.decimal(s.meanMinimum, digits: 3), lowest, Format.percent(s.misclassified, digits: 1), r,
+                        contrast.map { Format.decimal($0.difference, digits: 3) } ?? "—"]
+            }, alignments: [.right, .right, .right, .right, .right, .right, .right])
         let x = summaries.map { Double($0.patch) }
         figures["occlusion-sweep-chart"] = FigureContent("", Figure(widthPoints: 450, heightPoints: 250, .line(LineChart(
             xLabel: "Patch size (pixels)", yLabel: "P(true class)", series: [
@@ -123,22 +131,54 @@ struct OcclusionChapter: Chapter {
         values["monotonic"] = .bool(zip(means, means.dropFirst()).allSatisfy { $0 > $1 })
         let drops = summaries.map { 1 - $0.meanProbability }
         values["spearman"] = .decimal(SampleCorrelation.spearman(x, drops) ?? .nan, digits: 2)
-        values["first_mean"] = .decimal(summaries.first!.meanProbability, digits: 3)
-        values["last_mean"] = .decimal(summaries.last!.meanProbability, digits: 3)
-        values["first_min"] = .decimal(summaries.first!.minimum, digits: 3)
-        values["last_min"] = .decimal(summaries.last!.minimum, digits: 3)
-        values["first_misclassified"] = .percent(summaries.first!.misclassified, digits: 1)
-        values["last_misclassified"] = .percent(summaries.last!.misclassified, digits: 1)
+        let (first, last) = (summaries.first!, summaries.last!)
+        func move(_ a: Double, _ b: Double, digits: Int = 3, percent: Bool = false) -> TemplateValue {
+            let f = { (v: Double) in percent ? Format.percent(v, digits: 1) : Format.decimal(v, digits: digits) }
+            return .string(Wording.movement(f(a), f(b), up: "rises", down: "falls", same: "stays at", rising: b > a))
+        }
+        values["mean_movement"] = move(first.meanProbability, last.meanProbability)
+        values["min_movement"] = move(first.minimum, last.minimum)
+        values["misclassified_movement"] = move(first.misclassified, last.misclassified, percent: true)
         let correlations = summaries.compactMap(\.inkCorrelation)
         values["r_min"] = .decimal(correlations.min() ?? .nan, digits: 2)
         values["r_max"] = .decimal(correlations.max() ?? .nan, digits: 2)
-        values["r_all_positive"] = .bool(!correlations.isEmpty && correlations.allSatisfy { $0 > 0 })
+        let strongest = correlations.max { abs($0) < abs($1) } ?? 0
+        values["r_strength"] = .string(Wording.strength(strongest))
+        values["r_weak_everywhere"] = .bool(abs(strongest) < 0.3)
+        values["r_strongest_positive"] = .bool(strongest > 0)
+        values["r_positive_sizes"] = .count(correlations.filter { $0 >= 0.1 }.count)
+        values["r_negative_sizes"] = .count(correlations.filter { $0 <= -0.1 }.count)
         let reference = summaries.first { $0.patch == Self.referencePatch }!
         values["r_reference"] = .decimal(reference.inkCorrelation ?? .nan, digits: 2)
-        values["background_mean"] = .decimal(reference.backgroundMean ?? .nan, digits: 3)
-        values["ink_mean"] = .decimal(reference.inkMean ?? .nan, digits: 3)
-        values["has_background"] = .bool(reference.backgroundMean != nil && reference.inkMean != nil)
-        values["background_higher"] = .bool((reference.backgroundMean ?? 0) > (reference.inkMean ?? 1))
+
+        // Ink against background at the reference size, grey fill and black fill.
+        guard let grey = InkContrast(patch: Self.referencePatch, study: study, ink: ink, cols: side),
+              let dark = InkContrast(patch: Self.referencePatch, study: black, ink: ink, cols: side) else {
+            throw ModelError("occlusion: no image has both ink and background positions")
+        }
+        for (key, contrast) in [("grey", grey), ("black", dark)] {
+            values["\(key)_ink_drop"] = .decimal(contrast.meanInkDrop, digits: 3)
+            values["\(key)_background_drop"] = .decimal(contrast.meanBackgroundDrop, digits: 3)
+            values["\(key)_difference"] = .decimal(contrast.difference, digits: 3)
+            values["\(key)_ink_larger"] = .count(contrast.inkLarger)
+            values["\(key)_images"] = .count(contrast.images)
+            values["\(key)_p"] = .pValue(contrast.pValue)
+            values["\(key)_ink_matters"] = .bool(contrast.verdict == .inkMatters)
+            values["\(key)_background_matters"] = .bool(contrast.verdict == .backgroundMatters)
+            values["\(key)_no_difference"] = .bool(contrast.verdict == .noClearDifference)
+        }
+        values["margin"] = .decimal(InkContrast.margin, digits: 2)
+        values["alpha"] = .decimal(InkContrast.alpha, digits: 2)
+        values["sign_test_can_reject"] = .bool(
+            McNemarTest(onlyFirstCorrect: grey.images, onlySecondCorrect: 0).pValue < InkContrast.alpha)
+        values["black_fill"] = .string(Self.format(Self.singleFill))
+        let fillTable = TableContent(
+            caption: "Patch of \(Self.referencePatch) × \(Self.referencePatch) pixels over the \(study.count) images: mean drop of P(true class) where the patch covers ink and where it covers only background (each image's mean, averaged over images), their difference, the images where the ink drop is larger, and the sign test over images.",
+            header: ["fill", "drop on ink", "drop on background", "difference", "images ink > background", "sign test"],
+            rows: [(Self.format(Self.fill) + " (grey)", grey), (Self.format(Self.singleFill) + " (black)", dark)].map { name, t in
+                [name, Format.decimal(t.meanInkDrop, digits: 3), Format.decimal(t.meanBackgroundDrop, digits: 3),
+                 Format.decimal(t.difference, digits: 3), "\(t.inkLarger) of \(t.images)", Format.pValue(t.pValue)]
+            }, alignments: [.left, .right, .right, .right, .right, .right])
 
         // Fragility: each image's lowest P(true class) at the reference patch size.
         let ranked = study.sorted { ($0.map(patch: Self.referencePatch)?.probability.min() ?? 1)
@@ -146,10 +186,17 @@ struct OcclusionChapter: Chapter {
         // At most three, and never the sturdiest image, which is named on its own.
         let fragileCount = min(3, ranked.count - 1)
         values["fragile"] = .list(ranked.prefix(fragileCount).enumerated().map { k, s in
-            .object(["class": .string(names[s.label]), "index": .count(s.index),
+            .object(["class": .string(names[s.label]), "index": .string(String(s.index)),
                      "min": .decimal(Double(s.map(patch: Self.referencePatch)!.probability.min()!), digits: 3),
-                     "last": .bool(k == fragileCount - 1)])
+                     "separator": .string(k == fragileCount - 1 ? "" : k == fragileCount - 2 ? " and " : ", ")])
         })
+        // The smallest patches that misclassify the most and the least fragile image.
+        let firstFlip = ranked[0].basePrediction == ranked[0].label ? ranked[0].smallestFlippingPatch : nil
+        values["fragile_flips"] = .bool(firstFlip != nil)
+        values["fragile_flip_patch"] = .string(firstFlip.map(String.init) ?? "")
+        values["fragile_class"] = .string(names[ranked[0].label])
+        values["sturdiest_flip"] = .string(ranked.last!.smallestFlippingPatch.map { "only from \($0) pixels on" }
+                                           ?? "at no size up to \(patches.last!) pixels")
         let sturdiest = ranked.last!
         values["sturdiest_class"] = .string(names[sturdiest.label])
         values["sturdiest_min"] = .decimal(Double(sturdiest.map(patch: Self.referencePatch)!.probability.min()!), digits: 3)
@@ -168,7 +215,8 @@ struct OcclusionChapter: Chapter {
                      : s.smallestFlippingPatch.map(String.init) ?? "none up to \(patches.last!)"]
             }, alignments: [.right, .left, .right, .right, .right])
         return SectionContent(values: values, figures: figures,
-                              tables: ["occlusion-sweep": sweepTable, "occlusion-images": imageTable])
+                              tables: ["occlusion-sweep": sweepTable, "occlusion-images": imageTable,
+                                       "occlusion-fill": fillTable])
     }
 
     static let mapFigures = ["occlusion-maps-a", "occlusion-maps-b", "occlusion-maps-c"]

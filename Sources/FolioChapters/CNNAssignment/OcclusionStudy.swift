@@ -117,3 +117,61 @@ struct PatchSummary {
         backgroundMean = mean(background); inkMean = mean(onInk)
     }
 }
+
+/// Does hiding ink cost more than hiding background? Within each image, the mean drop
+/// of P(true class) over the positions whose patch covers at least one ink pixel is
+/// compared with the mean drop over the positions covering none. Neighbouring
+/// positions share most of their pixels, so positions are not independent samples;
+/// the images are, and the test is a sign test over images (exact, two-sided) on the
+/// per-image difference, with the size of the effect judged against `margin`.
+struct InkContrast: Equatable {
+    /// Per image (those with both kinds of position): mean drop on ink and on background.
+    var inkDrops: [Double]
+    var backgroundDrops: [Double]
+    /// Images whose ink drop exceeds their background drop, and those where it is lower
+    /// (ties, which a sign test drops, are in neither).
+    var inkLarger: Int
+    var backgroundLarger: Int
+
+    /// A difference of mean drops below this (in probability) is too small to matter.
+    static let margin = 0.01
+    static let alpha = 0.05
+
+    init?(patch: Int, study: [OccludedImage], ink: [[Float]], cols: Int) {
+        var inkDrops: [Double] = [], backgroundDrops: [Double] = []
+        for (k, image) in study.enumerated() {
+            guard let map = image.map(patch: patch) else { return nil }
+            let share = Occlusion.coverage(of: ink[k], cols: cols, map: map)
+            var onInk: [Double] = [], off: [Double] = []
+            for (i, p) in map.probability.enumerated() {
+                let drop = Double(image.baseline) - Double(p)
+                if share[i] > 0 { onInk.append(drop) } else { off.append(drop) }
+            }
+            guard !onInk.isEmpty, !off.isEmpty else { continue }
+            inkDrops.append(onInk.reduce(0, +) / Double(onInk.count))
+            backgroundDrops.append(off.reduce(0, +) / Double(off.count))
+        }
+        guard !inkDrops.isEmpty else { return nil }
+        self.inkDrops = inkDrops; self.backgroundDrops = backgroundDrops
+        inkLarger = zip(inkDrops, backgroundDrops).filter { $0 > $1 }.count
+        backgroundLarger = zip(inkDrops, backgroundDrops).filter { $0 < $1 }.count
+    }
+
+    var images: Int { inkDrops.count }
+    var meanInkDrop: Double { inkDrops.reduce(0, +) / Double(images) }
+    var meanBackgroundDrop: Double { backgroundDrops.reduce(0, +) / Double(images) }
+    /// Mean over images of (ink drop − background drop).
+    var difference: Double { meanInkDrop - meanBackgroundDrop }
+    /// Two-sided exact sign test: p = min(1, 2·P(X ≤ min(n₊, n₋))), X ~ Binomial(n₊ + n₋, ½).
+    var pValue: Double {
+        McNemarTest(onlyFirstCorrect: inkLarger, onlySecondCorrect: backgroundLarger).pValue
+    }
+
+    enum Verdict { case inkMatters, backgroundMatters, noClearDifference }
+    /// Ink (or background) "matters more" only when the difference reaches the margin
+    /// and the sign test rejects equality at `alpha`.
+    var verdict: Verdict {
+        guard pValue < Self.alpha, abs(difference) >= Self.margin else { return .noClearDifference }
+        return difference > 0 ? .inkMatters : .backgroundMatters
+    }
+}
