@@ -5,19 +5,27 @@ import FolioData
 import FolioDocument
 import FolioExperiments
 import FolioNN
+import FolioSupport
 
 extension Profile: ExpressibleByArgument {}
 
 /// Options every command that trains or builds shares.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Seed of every random choice (split, initialisation, shuffling, dropout, noise).")
-    var seed: UInt64 = 1
+    // Read unconditionally so that "--seed -3" reaches the check below instead of
+    // being taken for an unknown option.
+    @Option(name: .customLong("seed"), parsing: .unconditional, help: "Seed of every random choice (split, initialisation, shuffling, dropout, noise): a whole number from 0 to 18446744073709551615.")
+    var seedText = "1"
+
+    var seed: UInt64 { UInt64(seedText) ?? 1 }
 
     @Option(help: "Threads for training and inference.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
+        guard UInt64(seedText) != nil else {
+            throw ValidationError("--seed \(seedText): a seed is a whole number from 0 to 18446744073709551615")
+        }
     }
 }
 
@@ -77,8 +85,9 @@ struct BuildCommand: ParsableCommand {
         }
         for manifest in manifests { try ReportBuilder.preflight(manifest) }
 
-        let data = try source.load()
         let outputURL = URL(fileURLWithPath: output, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+        try Self.prepareOutputFolder(outputURL, option: output)
+        let data = try source.load()
         let log = BuildLog()
         let cache = ResultCache(root: outputURL.appendingPathComponent(".cache"), log: log, force: force)
         Model.setThreads(runOptions.threads)
@@ -106,5 +115,29 @@ struct BuildCommand: ParsableCommand {
             }
         }
         log.note("done   \(totalWritten.count) files in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+    }
+
+    /// Creates the output folder, or says in one line why it cannot be: a file where
+    /// the folder (or one of its parents) should be, or no permission.
+    static func prepareOutputFolder(_ url: URL, option: String) throws {
+        let fm = FileManager.default
+        var ancestor = url
+        while ancestor.path != "/" {
+            var isFolder: ObjCBool = false
+            if fm.fileExists(atPath: ancestor.path, isDirectory: &isFolder) {
+                if !isFolder.boolValue {
+                    throw ExperimentError(ancestor == url ? "--output \(option): \(url.path) is a file, not a folder"
+                                                      : "--output \(option): \(ancestor.path) is a file, so no folder can be made inside it")
+                }
+                break
+            }
+            ancestor = ancestor.deletingLastPathComponent()
+        }
+        do {
+            try fm.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\(($0 as? NSError)?.localizedDescription ?? "\($0)")" }
+            throw ExperimentError("--output \(option): cannot create the folder \(url.path)\(reason.map { " (\($0))" } ?? "")")
+        }
     }
 }

@@ -121,25 +121,40 @@ final class SafetensorsTests: XCTestCase {
 
     /// Runs a Python snippet, skipping the calling test when Python or one of the modules
     /// is not installed (the CI image has no Python; these checks were also run by hand).
+    /// Runs `script` with the interpreter `scripts/test` prepared (FOLIO_PYTHON, a
+    /// virtual environment holding the modules); there a missing module is a failure.
+    /// Without FOLIO_PYTHON (a bare `swift test`) the system python3 is tried and the
+    /// test is skipped when it lacks the modules.
     static func runPython(_ script: String, arguments: [String], modules: String) throws -> String {
+        let prepared = ProcessInfo.processInfo.environment["FOLIO_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
+        let interpreter = prepared.map { [$0] } ?? ["python3"]
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["python3", "-c", "import " + modules]
+        probe.arguments = interpreter + ["-c", "import " + modules]
         probe.standardOutput = FileHandle.nullDevice
         probe.standardError = FileHandle.nullDevice
-        do { try probe.run() } catch { throw XCTSkip("python3 is not available") }
+        do { try probe.run() } catch {
+            if let prepared { XCTFail("cannot run \(prepared)"); throw error }
+            throw XCTSkip("python3 is not available")
+        }
         probe.waitUntilExit()
-        if probe.terminationStatus != 0 { throw XCTSkip("the Python modules \(modules) are not installed") }
+        if probe.terminationStatus != 0 {
+            if let prepared {
+                XCTFail("\(prepared) lacks the Python modules \(modules): run scripts/python-env")
+                throw CocoaError(.executableLoad)
+            }
+            throw XCTSkip("the Python modules \(modules) are not installed (scripts/test installs them)")
+        }
 
         let process = Process()
         let pipe = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
+        process.arguments = interpreter + ["-c", script] + arguments
         process.standardOutput = pipe
         try process.run()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "python3 failed")
+        XCTAssertEqual(process.terminationStatus, 0, "python failed")
         return String(decoding: output, as: UTF8.self)
     }
 }

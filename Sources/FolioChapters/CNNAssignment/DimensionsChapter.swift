@@ -9,15 +9,16 @@ struct DimensionsChapter: Chapter {
     func content(_ c: ChapterContext) throws -> SectionContent {
         let model = try Model(kind: .simpleCNN, seed: c.seed)
         let steps = NetworkAnatomy.steps(model)
-        // Rows named as torchsummary names them, like every layer table of the reports,
-        // beside the short names the formulas below use.
+        // Layers named as torchsummary names them ("Conv2d-1"), in the table and in the
+        // formulas, like every layer table of the reports.
         let summaryNames = model.layerRows(inputShape: model.inputShape).map(\.layer)
         precondition(summaryNames.count == steps.count, "every layer of the SimpleCNN is a summary row")
+        let displayName = Dictionary(uniqueKeysWithValues: zip(steps.map(\.name), summaryNames))
         let layerTable = TableContent(
             caption: "Input and output shape of every layer of the SimpleCNN for one image (computed from the model).",
-            header: ["layer", "name", "operation", "input shape", "output shape"],
-            rows: zip(summaryNames, steps).map { [$0, $1.name, Self.operation($1.layer), $1.input.shapeText, $1.output.shapeText] },
-            alignments: [.left, .left, .left, .right, .right])
+            header: ["layer", "operation", "input shape", "output shape"],
+            rows: zip(summaryNames, steps).map { [$0, Self.operation($1.layer), $1.input.shapeText, $1.output.shapeText] },
+            alignments: [.left, .left, .right, .right])
 
         let sizes = NetworkAnatomy.sizeSteps(model)
         let convs = sizes.filter { $0.name.hasPrefix("conv") }, pools = sizes.filter { $0.name.hasPrefix("pool") }
@@ -31,7 +32,7 @@ struct DimensionsChapter: Chapter {
             "input_shape": .string(model.inputShape.shapeText),
             "output_shape": .string(steps.last!.output.shapeText),
             "size_steps": .list(sizes.map { s in
-                .object(["name": .string(s.name), "input": .string(String(s.input)), "kernel": .string(String(s.kernel)),
+                .object(["name": .string(displayName[s.name] ?? s.name), "input": .string(String(s.input)), "kernel": .string(String(s.kernel)),
                          "stride": .string(String(s.stride)), "padding": .string(String(s.padding)),
                          "output": .string(String(s.output))])
             }),
@@ -45,7 +46,7 @@ struct DimensionsChapter: Chapter {
             "flatten_shape": .string(flatten.input.shapeText), "flatten_features": .count(flatten.output[0]),
             "fc1_inputs": .count(firstFC.inFeatures),
             "summary_layers": .count(rows.count),
-            "largest_layer": .string(largest.name), "largest_values": .count(largest.output.reduce(1, *)),
+            "largest_layer": .string(displayName[largest.name] ?? largest.name), "largest_values": .count(largest.output.reduce(1, *)),
             "output_values": .count(summary.outputValues), "input_values": .count(summary.inputValues),
             "parameters": .count(summary.parameters),
             "input_mb": .decimal(summary.inputMB, digits: 2), "pass_mb": .decimal(summary.forwardBackwardMB, digits: 2),
