@@ -49,4 +49,10 @@ extension TrainingRun {
         let model = try model(atEpoch: epoch)
         return model.evaluate(set: set, batchSize: 500, normalization: normalization ?? self.normalization).accuracy
     }
+
+    /// Predicted class of every image of `set` after `epoch` epochs, for paired tests.
+    func predictions(on set: ImageSet, epoch: Int, normalization: FolioData.Normalization? = nil) throws -> [Int] {
+        let model = try model(atEpoch: epoch)
+        return model.evaluate(set: set, batchSize: 500, normalization: normalization ?? self.normalization).predictions
+    }
 }
