@@ -11,12 +11,23 @@ public final class ResultCache: @unchecked Sendable {
     public let log: BuildLog
     /// When set, every lookup misses (the user asked for `--force`).
     public let force: Bool
+    /// The engine's thread count. Its reductions are split into parts per thread, so
+    /// the same configuration trained or evaluated on another number of threads gives
+    /// other low-order bits: every entry is keyed by it, and a build on 1 thread never
+    /// serves what a 2-thread build computed.
+    public let threads: Int
 
-    public init(root: URL, log: BuildLog, force: Bool = false) {
-        self.root = root; self.log = log; self.force = force
+    public init(root: URL, log: BuildLog, threads: Int, force: Bool = false) {
+        self.root = root; self.log = log; self.threads = threads; self.force = force
     }
 
-    /// A stable key: SHA-256 of the configuration's canonical JSON (sorted keys).
+    /// What an entry's key is computed from: the configuration and the thread count.
+    struct Keyed<C: Encodable>: Encodable {
+        let config: C
+        let threads: Int
+    }
+
+    /// A stable key: SHA-256 of the canonical JSON (sorted keys) of what is hashed.
     public static func key<C: Encodable>(_ config: C) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -24,15 +35,17 @@ public final class ResultCache: @unchecked Sendable {
         return String(SHA256.hex([UInt8](json)).prefix(16))
     }
 
-    /// The folder of a configuration's entry (created on demand).
+    /// The folder of a configuration's entry (created on demand); its config.json
+    /// holds the configuration and thread count, for people.
     public func folder<C: Encodable>(kind: String, config: C) throws -> URL {
-        let dir = root.appendingPathComponent("\(kind)-\(try Self.key(config))")
+        let keyed = Keyed(config: config, threads: threads)
+        let dir = root.appendingPathComponent("\(kind)-\(try Self.key(keyed))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let configFile = dir.appendingPathComponent("config.json")
         if !FileManager.default.fileExists(atPath: configFile.path) {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            try AtomicFile.write(try encoder.encode(config), to: configFile)
+            try AtomicFile.write(try encoder.encode(keyed), to: configFile)
         }
         return dir
     }

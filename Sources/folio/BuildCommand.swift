@@ -89,7 +89,7 @@ struct BuildCommand: ParsableCommand {
         try Self.prepareOutputFolder(outputURL, option: output)
         let data = try source.load()
         let log = BuildLog()
-        let cache = ResultCache(root: outputURL.appendingPathComponent(".cache"), log: log, force: force)
+        let cache = ResultCache(root: outputURL.appendingPathComponent(".cache"), log: log, threads: runOptions.threads, force: force)
         Model.setThreads(runOptions.threads)
         let runner = ExperimentRunner(data: data, cache: cache, threads: runOptions.threads)
         let formatter = ISO8601DateFormatter()

@@ -117,6 +117,42 @@ final class BuildTests: XCTestCase {
         }
     }
 
+    /// The cache is keyed by the thread count (the engine's sums are split per
+    /// thread): a 1-thread build after the 2-thread one trains afresh and gives exactly
+    /// the values of a 1-thread build from an empty cache, timings aside.
+    func testOneThreadBuildAfterTwoThreadsEqualsAFreshOne() throws {
+        XCTAssertEqual(try built().status, 0)
+        let fm = FileManager.default
+        let after = fm.temporaryDirectory.appendingPathComponent("folio-threads-after-\(UUID().uuidString)")
+        let fresh = fm.temporaryDirectory.appendingPathComponent("folio-threads-fresh-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: after); try? fm.removeItem(at: fresh) }
+        try fm.createDirectory(at: after, withIntermediateDirectories: true)
+        try fm.copyItem(at: Self.output.appendingPathComponent(".cache"), to: after.appendingPathComponent(".cache"))
+        var values: [Any] = []
+        for dir in [after, fresh] {
+            let r = try FolioBinary.run(["build", "--profile", "quick", "--report", "problem-set", "--threads", "1", "--output", dir.path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            // The 2-thread runs in the copied cache must not serve it: the MLP trains again.
+            XCTAssertTrue(r.stderr.contains("run    mlp"), "a 2-thread run served a 1-thread build: \(r.stderr)")
+            let data = try Data(contentsOf: dir.appendingPathComponent("problem-set/results.json"))
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+            values.append(Self.withoutTimings(json["questions"] as Any))
+        }
+        XCTAssertEqual(values[0] as? NSObject, values[1] as? NSObject)
+        XCTAssertNotNil(values[0] as? NSObject)
+    }
+
+    /// A results tree without the values that measure time, which no two runs share.
+    static func withoutTimings(_ value: Any) -> Any {
+        let timing = try! NSRegularExpression(pattern: "time|second|duration|speed|per_s")
+        if let object = value as? [String: Any] {
+            return object.filter { timing.firstMatch(in: $0.key, range: NSRange($0.key.startIndex..., in: $0.key)) == nil }
+                .mapValues(withoutTimings)
+        }
+        if let list = value as? [Any] { return list.map(withoutTimings) }
+        return value
+    }
+
     /// Every figure and table is cited in the prose: the build warns about the rest.
     func testEveryFigureAndTableIsCited() throws {
         let r = try built()
