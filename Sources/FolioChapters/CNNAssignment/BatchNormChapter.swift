@@ -133,7 +133,10 @@ struct BatchNormChapter: Chapter {
             ["epochs": .count(plain.count),
              "plain_median": .seconds(Self.median(plain)), "plain_min": .seconds(plain.min() ?? .nan), "plain_max": .seconds(plain.max() ?? .nan),
              "bn_median": .seconds(Self.median(bn)), "bn_min": .seconds(bn.min() ?? .nan), "bn_max": .seconds(bn.max() ?? .nan),
-             "ratio": .decimal(ratio, digits: 2), "bn_slower": .bool(bnSlower), "bn_faster": .bool(bnFaster)]
+             "ratio": .decimal(ratio, digits: 2), "bn_slower": .bool(bnSlower), "bn_faster": .bool(bnFaster),
+             // Whether the printed range has two ends (otherwise "from 1.44 to 1.44").
+             "plain_spread": .bool(Format.seconds(plain.min() ?? .nan) != Format.seconds(plain.max() ?? .nan)),
+             "bn_spread": .bool(Format.seconds(bn.min() ?? .nan) != Format.seconds(bn.max() ?? .nan))]
         }
     }
 
