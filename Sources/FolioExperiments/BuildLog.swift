@@ -41,6 +41,15 @@ public final class BuildLog: @unchecked Sendable {
 
     public func note(_ line: String) { lock.withLock { emit(line) } }
 
+    /// Every warning, in order (the tests read these).
+    public private(set) var warnings: [String] = []
+
+    /// Something the build worked around, such as a damaged cache file: one line
+    /// saying what was wrong and what the build does instead.
+    public func warning(_ line: String) {
+        lock.withLock { warnings.append(line); emit("warning: \(line)") }
+    }
+
     /// Progress inside an epoch; shown only on a terminal.
     public func progress(_ what: String, epoch: Int, epochs: Int, batch: Int, batches: Int,
                          imagesPerSecond: Double, secondsLeft: Double) {

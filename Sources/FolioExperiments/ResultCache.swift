@@ -35,45 +35,59 @@ public final class ResultCache: @unchecked Sendable {
         return String(SHA256.hex([UInt8](json)).prefix(16))
     }
 
-    /// The folder of a configuration's entry (created on demand); its config.json
-    /// holds the configuration and thread count, for people.
+    /// The folder of a configuration's entry (created on demand).
     public func folder<C: Encodable>(kind: String, config: C) throws -> URL {
+        try entry(kind: kind, config: config).folder
+    }
+
+    /// A configuration's entry (created on demand). Its config.json holds the
+    /// configuration and thread count, for people; one that is damaged or describes
+    /// another configuration is reported and written again (nothing is recomputed,
+    /// since the key, not this file, identifies the entry).
+    public func entry<C: Encodable>(kind: String, config: C) throws -> CacheEntry {
         let keyed = Keyed(config: config, threads: threads)
         let dir = root.appendingPathComponent("\(kind)-\(try Self.key(keyed))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let configFile = dir.appendingPathComponent("config.json")
-        if !FileManager.default.fileExists(atPath: configFile.path) {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            try AtomicFile.write(try encoder.encode(keyed), to: configFile)
-        }
-        return dir
+        let entry = CacheEntry(folder: dir, log: log)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let json = try encoder.encode(keyed)
+        let expected = try JSONSerialization.jsonObject(with: json) as? NSDictionary
+        let present = FileManager.default.fileExists(atPath: entry.url("config.json").path)
+        // Compared as JSON values, not bytes, so that a file an older version
+        // formatted differently is still accepted.
+        let valid = entry.load("config.json", consequence: "writing it again") { data -> Bool in
+            guard let found = try JSONSerialization.jsonObject(with: data) as? NSDictionary, found == expected else {
+                throw ExperimentError("it describes another configuration")
+            }
+            return true
+        } ?? false
+        if !present || !valid { try entry.write(json, "config.json") }
+        return entry
     }
 
     /// Returns the cached value for (kind, config), or computes, stores and returns it.
     /// `what` names the computation in the build log.
     public func value<C: Encodable, T: Codable>(_ what: String, kind: String, config: C,
                                                 compute: () throws -> T) throws -> T {
-        let dir = try folder(kind: kind, config: config)
-        let file = dir.appendingPathComponent("result.json")
-        if !force, let data = FileManager.default.contents(atPath: file.path) {
-            if let value = try? JSONDecoder().decode(T.self, from: data) {
-                log.reused(what, key: dir.lastPathComponent)
-                return value
-            }
-            log.note("\(what): cached result at \(file.path) is unreadable; computing it again")
+        let entry = try entry(kind: kind, config: config)
+        let key = entry.folder.lastPathComponent
+        if !force, let value = entry.load("result.json", consequence: "computing it again",
+                                          parse: { try JSONDecoder().decode(T.self, from: $0) }) {
+            log.reused(what, key: key)
+            return value
         }
-        log.running(what, reason: force ? "--force given" : "no cached result for this configuration (\(dir.lastPathComponent))")
+        log.running(what, reason: force ? "--force given" : "no cached result for this configuration (\(key))")
         let start = Date()
         let value = try compute()
-        try AtomicFile.write(try JSONEncoder().encode(value), to: file)
+        try entry.write(try JSONEncoder().encode(value), "result.json")
         log.finished(what, seconds: Date().timeIntervalSince(start))
         return value
     }
 
     /// Whether a value is cached, without computing it (for `folio list`).
     public func has<C: Encodable>(kind: String, config: C, file: String = "result.json") -> Bool {
-        guard let key = try? Self.key(config) else { return false }
+        guard let key = try? Self.key(Keyed(config: config, threads: threads)) else { return false }
         return FileManager.default.fileExists(atPath: root.appendingPathComponent("\(kind)-\(key)/\(file)").path)
     }
 }

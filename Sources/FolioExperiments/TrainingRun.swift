@@ -32,11 +32,27 @@ public final class TrainingRun {
     public func trainingSeconds(upTo epochs: Int) -> Double { records(upTo: epochs).reduce(0) { $0 + $1.seconds } }
 
     /// The network with the weights it had after `epoch` epochs.
+    /// A missing or damaged snapshot is reported once and written again.
     public func model(atEpoch epoch: Int) throws -> Model {
+        let file = Self.weightsFile(folder, epoch)
+        guard epoch >= 1, epoch <= records.count else {
+            throw ExperimentError("\(file.path): the run holds epochs 1 to \(records.count), not \(epoch)")
+        }
         let model = try Model(kind: config.model, seed: config.seed)
-        try model.loadCheckpoint(from: Self.weightsFile(folder, epoch))
-        return model
+        let loaded = entry.load(Self.weightsName(epoch), expected: true, consequence: "writing it again") { _ in
+            try model.loadCheckpoint(from: file)
+        } != nil
+        if loaded { return model }
+        try ExperimentRunner(data: data, cache: cache, threads: cache.threads)
+            .rewriteSnapshots(config, split: split, normalization: normalization, epochs: [epoch],
+                              held: records.count, entry: entry)
+        // A fresh model: the failed load may have filled part of the first one.
+        let rewritten = try Model(kind: config.model, seed: config.seed)
+        try rewritten.loadCheckpoint(from: file)
+        return rewritten
     }
+
+    var entry: CacheEntry { CacheEntry(folder: folder, log: cache.log) }
 
     /// The test images this run is evaluated on (all, or the first `testCount`).
     public var testSet: ImageSet {
@@ -50,23 +66,26 @@ public final class TrainingRun {
         // Parts 1 to 3); decoding 100,000 probabilities from JSON each time made a
         // warm rebuild slow, so each file is decoded once per process.
         if let record = Self.memo.withLock({ $0[file.path] }) { return record }
-        if let data = FileManager.default.contents(atPath: file.path),
-           let record = try? JSONDecoder().decode(EvaluationRecord.self, from: data) {
+        if let record = entry.load(file.lastPathComponent, consequence: "evaluating again", parse: {
+            try JSONDecoder().decode(EvaluationRecord.self, from: $0)
+        }) {
             Self.memo.withLock { $0[file.path] = record }
             return record
         }
         let model = try model(atEpoch: epoch)
         let e = model.evaluate(set: testSet, batchSize: 500, normalization: normalization)
         let record = EvaluationRecord(e)
-        try AtomicFile.write(try JSONEncoder().encode(record), to: file)
+        try entry.write(try JSONEncoder().encode(record), file.lastPathComponent)
         Self.memo.withLock { $0[file.path] = record }
         return record
     }
 
     private static let memo = Mutex<[String: EvaluationRecord]>([:])
 
+    static func weightsName(_ epoch: Int) -> String { "weights-epoch-\(epoch).safetensors" }
+
     static func weightsFile(_ folder: URL, _ epoch: Int) -> URL {
-        folder.appendingPathComponent("weights-epoch-\(epoch).safetensors")
+        folder.appendingPathComponent(weightsName(epoch))
     }
 }
 
