@@ -2,7 +2,8 @@
 // Folio: regenerates the course's assignment reports from scratch.
 // Data flows one way, and the targets follow it:
 //   FolioData → FolioNN → FolioExperiments → FolioChapters → FolioDocument (HTML / PDF)
-// with FolioCharts drawing figures for the chapters and the document.
+// with FolioCharts drawing figures for the chapters and the document; FolioBuild
+// runs a build over all of them, and the folio executable parses its command line.
 import Foundation
 import PackageDescription
 
@@ -61,8 +62,13 @@ let package = Package(
         .target(name: "FolioChapters", dependencies: [
             "FolioData", "FolioNN", "FolioExperiments", "FolioCharts", "FolioDocument", "FolioSupport",
         ], swiftSettings: alwaysOptimised),
+        // The build itself (manifests, chapters, outputs, results.json): the command-line
+        // tool is a thin layer over it, and tests drive it directly.
+        .target(name: "FolioBuild", dependencies: [
+            "FolioData", "FolioNN", "FolioDocument", "FolioExperiments", "FolioChapters", "FolioSupport",
+        ]),
         .executableTarget(name: "folio", dependencies: [
-            "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioExperiments", "FolioChapters", "FolioSupport",
+            "FolioBuild", "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioExperiments", "FolioChapters", "FolioSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: hostHasAVX2 ? [.define("FOLIO_AVX2")] : []),
 
@@ -72,7 +78,7 @@ let package = Package(
         .testTarget(name: "FolioDocumentTests", dependencies: ["FolioDocument"]),
         .testTarget(name: "FolioChaptersTests", dependencies: ["FolioChapters", "FolioData", "FolioNN", "FolioCharts"]),
         .testTarget(name: "FolioReportTests", dependencies: [
-            "FolioData", "FolioNN", "FolioExperiments", "FolioChapters", "FolioDocument",
+            "FolioBuild", "FolioData", "FolioNN", "FolioExperiments", "FolioChapters", "FolioDocument",
         ]),
     ]
 )

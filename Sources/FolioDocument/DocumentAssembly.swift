@@ -76,7 +76,7 @@ public func assembleDocument(manifest: ReportManifest, contents: [String: Sectio
     }
 
     var parts: [Part] = []
-    for (index, part) in manifest.parts.enumerated() {
+    for part in manifest.parts {
         let intro = try part.intro.map { try fragment($0, content: SectionContent()) } ?? []
         var questions: [Question] = []
         for question in part.questions {
@@ -84,7 +84,7 @@ public func assembleDocument(manifest: ReportManifest, contents: [String: Sectio
             let answer = try fragment(question.answer, content: contents[question.id] ?? SectionContent())
             questions.append(Question(id: question.id, title: question.title, prompt: asked, answer: answer))
         }
-        parts.append(Part(id: "part-\(index + 1)", title: part.title, intro: intro, questions: questions))
+        parts.append(Part(id: part.anchor, title: part.title, intro: intro, questions: questions))
     }
 
     var resolver = ReferenceResolver(labels: numbering.labels.mapValues(\.label))

@@ -15,6 +15,15 @@ public protocol DocumentFigure {
     /// A standalone `<svg>` element whose ids all begin with `idPrefix`, so many
     /// figures can share one HTML page.
     func svg(idPrefix: String) throws -> String
+    /// The figure as files of its own, for reviewing one figure at a time: pairs of
+    /// file extension and bytes. Every figure can at least be written as SVG.
+    func standaloneFiles() throws -> [(fileExtension: String, bytes: [UInt8])]
+}
+
+extension DocumentFigure {
+    public func standaloneFiles() throws -> [(fileExtension: String, bytes: [UInt8])] {
+        [("svg", Array(try svg(idPrefix: "").utf8))]
+    }
 }
 
 public struct Document {
@@ -64,7 +73,27 @@ public struct Question {
     }
 
     /// Anchor-safe form of the id: "q-1-4".
-    public var anchor: String { "q-" + id.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined() }
+    public var anchor: String { Self.anchor(forID: id) }
+
+    /// The anchor of question `id`, which also names its section files.
+    public static func anchor(forID id: String) -> String {
+        "q-" + id.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+    }
+}
+
+extension Document {
+    /// The report cut down to one question (under its part's title, without the
+    /// part's introduction): what a section's own PDF holds. Figures and tables keep
+    /// the numbers they have in the whole report.
+    public func section(_ questionID: String) -> Document? {
+        for part in parts {
+            guard let question = part.questions.first(where: { $0.id == questionID }) else { continue }
+            var cut = self
+            cut.parts = [Part(id: part.id, title: part.title, questions: [question])]
+            return cut
+        }
+        return nil
+    }
 }
 
 public indirect enum Inline {

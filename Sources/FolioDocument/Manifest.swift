@@ -22,6 +22,10 @@ public struct ReportManifest: Sendable, Equatable {
         /// Optional fragment file shown under the part heading.
         public var intro: String?
         public var questions: [Question]
+
+        /// The part's anchor in the HTML and PDF: its manifest id, which the reader
+        /// checks is anchor-safe and clashes with no question, figure or table anchor.
+        public var anchor: String { id }
     }
 
     public var id: String
@@ -83,6 +87,7 @@ private struct ManifestReader {
             let part = try object(partJSON, at: place)
             let id = try string(part, "id", at: place)
             guard partIDs.insert(id).inserted else { throw fail("\(place): duplicate part id \"\(id)\"") }
+            try checkPartID(id, at: place)
             let intro = try optionalString(part, "intro", at: place)
             if let intro { try checkFragment(intro, at: place + ".intro") }
             var questions: [ReportManifest.Question] = []
@@ -110,6 +115,19 @@ private struct ManifestReader {
         return .init(id: id, title: try string(fields, "title", at: place),
                      question: try string(fields, "question", at: place),
                      chapter: try string(fields, "chapter", at: place), answer: answer)
+    }
+
+    /// Part ids become anchors (`#part-2`), so they must be plain and must not take a
+    /// form the other anchors use (q-1-4, fig-…, tbl-…, contents).
+    func checkPartID(_ id: String, at place: String) throws {
+        let plain = id.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "_" }
+        guard plain, id.first?.isLetter == true else {
+            throw fail("\(place): part id \"\(id)\" must start with a letter and hold only letters, digits, - and _")
+        }
+        if let prefix = ["q-", "fig-", "tbl-"].first(where: id.hasPrefix) {
+            throw fail("\(place): part id \"\(id)\" must not begin with \"\(prefix)\", which question, figure and table anchors use")
+        }
+        if id == "contents" { throw fail("\(place): part id \"contents\" is the table of contents' anchor") }
     }
 
     func checkFragment(_ name: String, at place: String) throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FolioBuild
 import Foundation
 import FolioCharts
 import FolioNN

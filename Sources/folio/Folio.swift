@@ -1,4 +1,5 @@
 import ArgumentParser
+import FolioBuild
 
 @main
 struct Folio: ParsableCommand {
@@ -13,8 +14,4 @@ struct Folio: ParsableCommand {
         CPUCheck.exitIfUnsupported()
         main(nil)
     }
-}
-
-enum FolioVersion {
-    static let string = "0.1.0"
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FolioData
+import FolioBuild
 import FolioDocument
 
 /// `folio list`: the reports, their parts and questions, and which chapter answers each.
@@ -17,13 +18,13 @@ struct ListCommand: ParsableCommand {
         guard let rootPath = DataSource.projectRoot() else {
             throw ValidationError("cannot find report-templates/: run folio from the Folio checkout")
         }
-        for manifest in try ReportBuilder.manifests(root: URL(fileURLWithPath: rootPath)) {
+        for manifest in try ReportCatalogue(templates: URL(fileURLWithPath: rootPath).appendingPathComponent("report-templates")).manifests {
             print("\(manifest.id) — \(manifest.title)")
             let sections = URL(fileURLWithPath: output).appendingPathComponent(manifest.id).appendingPathComponent("sections")
             for part in manifest.parts {
                 print("  \(part.title)")
                 for q in part.questions {
-                    let built = FileManager.default.fileExists(atPath: sections.appendingPathComponent(Question(id: q.id, title: "").anchor + ".html").path)
+                    let built = FileManager.default.fileExists(atPath: sections.appendingPathComponent(Question.anchor(forID: q.id) + ".html").path)
                     let id = q.id.padding(toLength: 6, withPad: " ", startingAt: 0)
                     let title = q.title.padding(toLength: 44, withPad: " ", startingAt: 0)
                     print("    \(id) \(title) \(q.chapter.padding(toLength: 22, withPad: " ", startingAt: 0)) \(built ? "built" : "not built")")

@@ -17,7 +17,9 @@ final class HTMLTests: XCTestCase {
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
         XCTAssertTrue(html.contains("<nav class=\"toc\""))
         XCTAssertTrue(html.contains("href=\"#q-1-1\""))
-        XCTAssertTrue(html.contains("href=\"#part-2\""))
+        // Part anchors are the manifest's part ids, not positions.
+        XCTAssertTrue(html.contains("href=\"#b\""))
+        XCTAssertTrue(html.contains("<section class=\"part\" id=\"b\""))
         XCTAssertTrue(html.contains("href=\"rep/sections/q-2-1.html\""))
         XCTAssertTrue(html.contains("<figure class=\"figure\" id=\"fig-a\""))
         XCTAssertTrue(html.contains("<span class=\"label\">Figure 2.</span>"))

@@ -201,6 +201,11 @@ final class BuildTests: XCTestCase {
         XCTAssertFalse(r.stderr.contains("run    "), r.stderr)
         XCTAssertTrue(r.stderr.contains("reuse  mlp"), r.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: Self.output.appendingPathComponent("problem-set/sections/q-1-4.html").path))
+        // The section's PDF holds its own question only, under its part's title.
+        let text = try tool("pdftotext", [Self.output.appendingPathComponent("problem-set/sections/q-1-4.pdf").path, "-"])
+        XCTAssertTrue(text.contains("ReLU in hidden layers"), text)
+        XCTAssertTrue(text.contains("Problem 1"), text)
+        XCTAssertFalse(text.contains("Invariance"), text)
     }
 
     /// A section built into a folder that has only the cache (no report yet) still

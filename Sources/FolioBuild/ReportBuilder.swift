@@ -1,36 +1,18 @@
-import FolioSupport
 import Foundation
 import FolioChapters
-import FolioCharts
 import FolioData
 import FolioDocument
 import FolioExperiments
+import FolioSupport
 
-/// Turns manifests + chapters into written reports. Everything that can be checked
-/// without training (manifests, fragments, chapter names) is checked first.
+/// Turns one manifest and its chapters into written files: the report's HTML, PDF
+/// and results.json, or, for a section build, each section's own HTML and PDF.
+/// Every figure is also written alone under `figures/`.
 struct ReportBuilder {
-    let root: URL
     let outputDirectory: URL
-    let formats: Set<String>
+    let formats: Set<ReportFormat>
     let context: ChapterContext
-
-    /// The manifests under `report-templates/`, by report id, in name order.
-    static func manifests(root: URL) throws -> [ReportManifest] {
-        let dir = root.appendingPathComponent("report-templates")
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        return try names.compactMap { name in
-            let folder = dir.appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("manifest.json").path) else { return nil }
-            return try ReportManifest.load(from: folder)
-        }
-    }
-
-    /// Fails before any work when a manifest names a chapter Folio lacks or a
-    /// fragment's tags are malformed.
-    static func preflight(_ manifest: ReportManifest) throws {
-        try manifest.checkChapters(available: ChapterRegistry.names)
-        try manifest.checkFragments()
-    }
+    let chapters: ChapterLookup
 
     struct Outcome { var written: [URL]; var seconds: [(question: String, seconds: Double)] }
 
@@ -50,8 +32,8 @@ struct ReportBuilder {
         var timings: [(String, Double)] = []
         var written: [URL] = []
         for question in selected.questions {
-            guard let chapter = ChapterRegistry.chapter(named: question.chapter) else {
-                throw ExperimentError("no chapter \(question.chapter) for question \(question.id)")
+            guard let chapter = chapters.chapter(named: question.chapter, in: manifest) else {
+                throw BuildError("no chapter \(question.chapter) for question \(question.id) of \(manifest.id)")
             }
             let start = Date()
             context.log.note("answer \(manifest.id) \(question.id) (\(question.chapter))")
@@ -65,8 +47,8 @@ struct ReportBuilder {
             context.log.note("warning: \(item.label) (@\(item.id)) in \(item.file) is never cited in the prose")
         }
         if sections.isEmpty {
-            if formats.contains("html") { written += try HTMLWriter().write(document, to: outputDirectory) }
-            if formats.contains("pdf") {
+            if formats.contains(.html) { written += try HTMLWriter().write(document, to: outputDirectory) }
+            if formats.contains(.pdf) {
                 let pdf = outputDirectory.appendingPathComponent(manifest.id + ".pdf")
                 try writePDF(document, to: pdf)
                 written.append(pdf)
@@ -76,12 +58,13 @@ struct ReportBuilder {
             written.append(results)
         } else {
             for question in selected.questions {
-                if formats.contains("html") {
+                if formats.contains(.html) {
                     written.append(try HTMLWriter().writeSection(document, questionID: question.id, to: outputDirectory))
                 }
-                if formats.contains("pdf") {
-                    let pdf = reportDir.appendingPathComponent("sections").appendingPathComponent(Question(id: question.id, title: "").anchor + ".pdf")
-                    try writePDF(document, to: pdf)
+                if formats.contains(.pdf), let section = document.section(question.id) {
+                    let pdf = reportDir.appendingPathComponent("sections")
+                        .appendingPathComponent(Question.anchor(forID: question.id) + ".pdf")
+                    try writePDF(section, to: pdf)
                     written.append(pdf)
                 }
             }
@@ -89,14 +72,13 @@ struct ReportBuilder {
         return Outcome(written: written, seconds: timings)
     }
 
-    /// Each figure as `<question>-<name>.{svg,png,pdf}`, for reviewing one at a time.
+    /// Each figure as `<question>-<name>.<ext>` in every format the figure offers.
     private func writeFigures(_ content: SectionContent, question: String, to dir: URL) throws -> [URL] {
         var urls: [URL] = []
         for (name, entry) in content.figures.sorted(by: { $0.key < $1.key }) {
-            guard let chart = entry.figure as? ChartFigure else { continue }
-            for (format, ext, scale) in [(OutputFormat.svg, "svg", 1.0), (.png, "png", 2.0), (.pdf, "pdf", 1.0)] {
-                let url = dir.appendingPathComponent("\(question)-\(name).\(ext)")
-                try AtomicFile.write(try render(chart.figure, to: format, scale: scale), to: url)
+            for file in try entry.figure.standaloneFiles() {
+                let url = dir.appendingPathComponent("\(question)-\(name).\(file.fileExtension)")
+                try AtomicFile.write(file.bytes, to: url)
                 urls.append(url)
             }
         }
