@@ -72,13 +72,19 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: hostHasAVX2 ? [.define("FOLIO_AVX2")] : []),
 
+        // What several test targets share: running programs, the folio binary, a
+        // chapter context on a small subset.
+        .target(name: "FolioTestSupport", dependencies: [
+            "FolioData", "FolioNN", "FolioExperiments", "FolioChapters",
+        ], path: "Tests/FolioTestSupport"),
         .testTarget(name: "FolioDataTests", dependencies: ["FolioData"]),
         .testTarget(name: "FolioNNTests", dependencies: ["FolioNN", "FolioData"], exclude: ["Fixtures"]),
         .testTarget(name: "FolioChartsTests", dependencies: ["FolioCharts"], resources: [.copy("References")]),
         .testTarget(name: "FolioDocumentTests", dependencies: ["FolioDocument"]),
         .testTarget(name: "FolioChaptersTests", dependencies: ["FolioChapters", "FolioData", "FolioNN", "FolioCharts"]),
+        .testTarget(name: "FolioBuildTests", dependencies: ["FolioBuild", "FolioTestSupport", "FolioData", "FolioExperiments"]),
         .testTarget(name: "FolioReportTests", dependencies: [
-            "FolioBuild", "FolioData", "FolioNN", "FolioExperiments", "FolioChapters", "FolioDocument",
+            "FolioTestSupport", "FolioBuild", "FolioData", "FolioNN", "FolioExperiments", "FolioChapters", "FolioDocument",
         ]),
     ]
 )

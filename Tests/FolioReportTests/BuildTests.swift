@@ -1,3 +1,4 @@
+import FolioTestSupport
 import XCTest
 
 /// `folio build` as a user runs it, on the quick profile: both reports are written,
@@ -25,16 +26,7 @@ final class BuildTests: XCTestCase {
     }
 
     func tool(_ name: String, _ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [name] + args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = Pipe()
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try Subprocess.run(name, args).stdout
     }
 
     func results(_ report: String) throws -> [String: Any] {
@@ -178,16 +170,9 @@ final class BuildTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: "/usr/bin/chromium") else { throw XCTSkip("chromium is not installed") }
         let page = Self.output.appendingPathComponent("problem-set.html")
         let shot = Self.output.appendingPathComponent("shot.png")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        p.arguments = ["60", "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
-                       "--window-size=1200,1600", "--screenshot=\(shot.path)", page.absoluteString]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = Pipe()
-        try p.run()
-        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let log = try Subprocess.run("/usr/bin/timeout", ["60", "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                                                         "--enable-logging=stderr", "--window-size=1200,1600",
+                                                         "--screenshot=\(shot.path)", page.absoluteString]).stderr
         let size = (try? FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? Int) ?? 0
         XCTAssertGreaterThan(size, 20_000, log)
         XCTAssertFalse(log.contains("Uncaught"), log)

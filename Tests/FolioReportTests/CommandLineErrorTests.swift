@@ -1,3 +1,4 @@
+import FolioTestSupport
 import XCTest
 
 /// Bad options get one clear first line naming the option and what is wrong, a

@@ -1,3 +1,4 @@
+import FolioTestSupport
 import XCTest
 
 /// A damaged cache must not stop the build: each kind of cached file, cut to half its

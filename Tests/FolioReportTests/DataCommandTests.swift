@@ -1,3 +1,4 @@
+import FolioTestSupport
 import XCTest
 
 /// `folio data` as a user runs it: the summary, JSON, and clean failures.

@@ -1,3 +1,4 @@
+import FolioTestSupport
 import XCTest
 
 /// A build killed mid-training leaves the previous report readable, and the next

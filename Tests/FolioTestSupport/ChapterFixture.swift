@@ -1,0 +1,27 @@
+import Foundation
+import FolioChapters
+import FolioData
+import FolioExperiments
+import FolioNN
+
+/// A chapter context on the quick profile over the checkout's MNIST, with a cache
+/// in a folder of its own: what a chapter test needs to run one chapter as a build
+/// would, without the command line. `remove()` deletes the folder.
+public struct ChapterFixture {
+    public let context: ChapterContext
+    public let folder: URL
+
+    public init(profile: Profile = .quick, seed: UInt64 = 1, threads: Int = 2, quiet: Bool = true) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("folio-chapter-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let directory = try DataSource.resolve(.mnist, explicit: nil, projectRoot: FolioBinary.projectRoot.path)
+        let data = try Dataset.load(.mnist, from: directory)
+        let cache = ResultCache(root: folder.appendingPathComponent(".cache"), log: BuildLog(quiet: quiet), threads: threads)
+        Model.setThreads(threads)
+        context = ChapterContext(data: data, profile: profile, seed: seed,
+                                 runner: ExperimentRunner(data: data, cache: cache, threads: threads),
+                                 outputDirectory: folder)
+    }
+
+    public func remove() { try? FileManager.default.removeItem(at: folder) }
+}
