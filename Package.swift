@@ -51,6 +51,8 @@ let package = Package(
 
         // Atomic file writing, shared by every module that writes outputs.
         .target(name: "FolioSupport"),
+        // Declarations read from Sources/ by name, for the code listed under each answer.
+        .target(name: "FolioListings"),
         .target(name: "FolioData", dependencies: ["CZlib"], swiftSettings: alwaysOptimised),
         .target(name: "FolioNN", dependencies: ["FolioData", "COpenBLAS", "CVectorMath"], swiftSettings: engineSettings),
         .target(name: "FolioCharts", dependencies: ["CCairo", "CPango"]),
@@ -78,6 +80,7 @@ let package = Package(
             "FolioData", "FolioNN", "FolioExperiments", "FolioChapters",
         ], path: "Tests/FolioTestSupport"),
         .testTarget(name: "FolioDataTests", dependencies: ["FolioData"]),
+        .testTarget(name: "FolioListingsTests", dependencies: ["FolioListings"]),
         .testTarget(name: "FolioNNTests", dependencies: ["FolioNN", "FolioData"], exclude: ["Fixtures"]),
         .testTarget(name: "FolioChartsTests", dependencies: ["FolioCharts"], resources: [.copy("References")]),
         .testTarget(name: "FolioDocumentTests", dependencies: ["FolioDocument"]),
