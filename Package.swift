@@ -67,7 +67,7 @@ let package = Package(
         // The build itself (manifests, chapters, outputs, results.json): the command-line
         // tool is a thin layer over it, and tests drive it directly.
         .target(name: "FolioBuild", dependencies: [
-            "FolioData", "FolioNN", "FolioDocument", "FolioExperiments", "FolioChapters", "FolioSupport",
+            "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioExperiments", "FolioChapters", "FolioSupport",
         ]),
         .executableTarget(name: "folio", dependencies: [
             "FolioBuild", "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioExperiments", "FolioChapters", "FolioSupport",

@@ -40,12 +40,13 @@ public struct ReportBuild {
         Model.setThreads(request.threads)
         let runner = ExperimentRunner(data: data, cache: cache, threads: request.threads)
         let generatedBy = request.generatedBy(dataset: data.kind)
+        let environment = BuildEnvironment(request: request, data: data, checkout: request.templates)
         var outcome = Outcome()
         for manifest in manifests {
             let context = ChapterContext(data: data, profile: request.profile, seed: request.seed, runner: runner,
                                          outputDirectory: request.output.appendingPathComponent(manifest.id))
             let builder = ReportBuilder(outputDirectory: request.output, formats: request.formats,
-                                        context: context, chapters: chapters)
+                                        context: context, chapters: chapters, environment: environment)
             let reportStart = Date()
             let built = try builder.build(manifest, sections: request.sections, generatedBy: generatedBy)
             outcome.written += built.written
@@ -54,7 +55,7 @@ public struct ReportBuild {
                 !url.path.contains("/figures/") && (!request.sections.isEmpty || !url.path.contains("/sections/"))
                     && ["html", "pdf", "json"].contains(url.pathExtension)
             }
-            let parts = built.seconds.map { "\($0.question) \(String(format: "%.1f", $0.seconds)) s" }.joined(separator: ", ")
+            let parts = built.records.map { "\($0.question) \(String(format: "%.1f", $0.seconds)) s" }.joined(separator: ", ")
             log.note("built  \(manifest.id) in \(String(format: "%.1f", Date().timeIntervalSince(reportStart))) s (\(parts))")
         }
         log.note("done   \(outcome.written.count) files in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")

@@ -13,8 +13,18 @@ struct ReportBuilder {
     let formats: Set<ReportFormat>
     let context: ChapterContext
     let chapters: ChapterLookup
+    let environment: BuildEnvironment
 
-    struct Outcome { var written: [URL]; var seconds: [(question: String, seconds: Double)] }
+    /// How one question's answer was computed: its wall time and what it ran afresh
+    /// (nothing when every experiment came from the cache).
+    struct QuestionRecord {
+        var question: String
+        var seconds: Double
+        var computed: [String]
+        var reused: Int
+    }
+
+    struct Outcome { var written: [URL]; var records: [QuestionRecord] }
 
     /// Builds `manifest`'s questions (those in `sections`, or all when empty).
     func build(_ manifest: ReportManifest, sections: [String], generatedBy: [String]) throws -> Outcome {
@@ -29,18 +39,26 @@ struct ReportBuilder {
         let reportDir = outputDirectory.appendingPathComponent(manifest.id)
         let figuresDir = reportDir.appendingPathComponent("figures")
         var contents: [String: SectionContent] = [:]
-        var timings: [(String, Double)] = []
+        var records: [QuestionRecord] = []
         var written: [URL] = []
         for question in selected.questions {
             guard let chapter = chapters.chapter(named: question.chapter, in: manifest) else {
                 throw BuildError("no chapter \(question.chapter) for question \(question.id) of \(manifest.id)")
             }
             let start = Date()
+            let eventsBefore = context.log.events.count
             context.log.note("answer \(manifest.id) \(question.id) (\(question.chapter))")
             let content = try chapter.content(context)
             contents[question.id] = content
             written += try writeFigures(content, question: question.id, to: figuresDir)
-            timings.append((question.id, Date().timeIntervalSince(start)))
+            var record = QuestionRecord(question: question.id, seconds: Date().timeIntervalSince(start), computed: [], reused: 0)
+            for event in context.log.events.dropFirst(eventsBefore) {
+                switch event {
+                case .ran(let what, _): record.computed.append(what)
+                case .reused: record.reused += 1
+                }
+            }
+            records.append(record)
         }
         let document = try assembleDocument(manifest: selected, contents: contents, generatedBy: generatedBy)
         for item in document.uncited {
@@ -54,7 +72,8 @@ struct ReportBuilder {
                 written.append(pdf)
             }
             let results = reportDir.appendingPathComponent("results.json")
-            try AtomicFile.write(try Results.json(manifest: manifest, contents: contents, generatedBy: generatedBy), to: results)
+            try AtomicFile.write(try Results.json(manifest: manifest, contents: contents, generatedBy: generatedBy,
+                                                  environment: environment, records: records), to: results)
             written.append(results)
         } else {
             for question in selected.questions {
@@ -69,7 +88,7 @@ struct ReportBuilder {
                 }
             }
         }
-        return Outcome(written: written, seconds: timings)
+        return Outcome(written: written, records: records)
     }
 
     /// Each figure as `<question>-<name>.<ext>` in every format the figure offers.
@@ -86,15 +105,22 @@ struct ReportBuilder {
     }
 }
 
-/// `results.json`: every value the prose used, by question, exactly as printed.
+/// `results.json`: every value the prose used, by question, exactly as printed;
+/// the environment that produced them; and how each answer was computed.
 enum Results {
-    static func json(manifest: ReportManifest, contents: [String: SectionContent], generatedBy: [String]) throws -> Data {
+    static func json(manifest: ReportManifest, contents: [String: SectionContent], generatedBy: [String],
+                     environment: BuildEnvironment, records: [ReportBuilder.QuestionRecord]) throws -> Data {
         var questions: [String: Any] = [:]
         for (id, content) in contents {
             questions[id] = content.values.mapValues(plain)
         }
-        let object: [String: Any] = ["report": manifest.id, "title": manifest.title,
-                                     "generatedBy": generatedBy, "questions": questions]
+        var build: [String: Any] = [:]
+        for record in records {
+            build[record.question] = ["wallSeconds": (record.seconds * 100).rounded() / 100,
+                                      "computed": record.computed, "reusedFromCache": record.reused]
+        }
+        let object: [String: Any] = ["report": manifest.id, "title": manifest.title, "generatedBy": generatedBy,
+                                     "environment": environment.json, "build": build, "questions": questions]
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 

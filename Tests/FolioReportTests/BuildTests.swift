@@ -134,6 +134,25 @@ final class BuildTests: XCTestCase {
         XCTAssertNotNil(values[0] as? NSObject)
     }
 
+    /// results.json says what produced it (program, commit, libraries, CPU, options)
+    /// and, per question, how long it took and what it computed afresh.
+    func testResultsRecordTheEnvironmentAndEachAnswersComputation() throws {
+        XCTAssertEqual(try built().status, 0)
+        let json = try results("problem-set")
+        let environment = try XCTUnwrap(json["environment"] as? [String: Any])
+        let cpu = try XCTUnwrap(environment["cpu"] as? String)
+        XCTAssertFalse(cpu.isEmpty || cpu == "unknown CPU")
+        XCTAssertTrue((environment["openBLAS"] as? String)?.contains("OpenBLAS") == true, "\(environment)")
+        XCTAssertEqual(environment["threads"] as? Int, 2)
+        XCTAssertEqual(environment["profile"] as? String, "quick")
+        let commit = try XCTUnwrap(environment["commit"] as? String)
+        XCTAssertEqual(commit.count, 12, commit)
+        let build = try XCTUnwrap(json["build"] as? [String: [String: Any]])
+        let questions = try XCTUnwrap(json["questions"] as? [String: Any])
+        XCTAssertEqual(Set(build.keys), Set(questions.keys))
+        XCTAssertNotNil(build["1.1"]?["wallSeconds"] as? Double)
+    }
+
     /// A results tree without the values that measure time, which no two runs share.
     static func withoutTimings(_ value: Any) -> Any {
         let timing = try! NSRegularExpression(pattern: "time|second|duration|speed|per_s")
