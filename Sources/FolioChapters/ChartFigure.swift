@@ -16,11 +16,12 @@ public struct ChartFigure: DocumentFigure {
 
     public func svg(idPrefix: String) throws -> String { try svgString(figure, idPrefix: idPrefix) }
 
-    /// SVG and PDF at natural size; PNG at twice it, sharp on high-density screens.
+    /// SVG and PDF at natural size; PNG at twice it, sharp on high-density screens;
+    /// and the plotted numbers as CSV.
     public func standaloneFiles() throws -> [(fileExtension: String, bytes: [UInt8])] {
         try [(OutputFormat.svg, "svg", 1.0), (.png, "png", 2.0), (.pdf, "pdf", 1.0)].map { format, ext, scale in
             (ext, try render(figure, to: format, scale: scale))
-        }
+        } + [("csv", Array(figure.csv.utf8))]
     }
 }
 
