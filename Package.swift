@@ -85,7 +85,9 @@ let package = Package(
         .testTarget(name: "FolioChartsTests", dependencies: ["FolioCharts"], resources: [.copy("References")]),
         .testTarget(name: "FolioDocumentTests", dependencies: ["FolioDocument"]),
         .testTarget(name: "FolioChaptersTests", dependencies: ["FolioChapters", "FolioData", "FolioNN", "FolioCharts"]),
-        .testTarget(name: "FolioBuildTests", dependencies: ["FolioBuild", "FolioTestSupport", "FolioData", "FolioExperiments"]),
+        .testTarget(name: "FolioBuildTests", dependencies: [
+            "FolioBuild", "FolioTestSupport", "FolioData", "FolioExperiments", "FolioChapters", "FolioDocument",
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "FolioReportTests", dependencies: [
             "FolioTestSupport", "FolioBuild", "FolioData", "FolioNN", "FolioExperiments", "FolioChapters", "FolioDocument",
         ]),

@@ -41,16 +41,22 @@ struct ReportBuilder {
         var contents: [String: SectionContent] = [:]
         var records: [QuestionRecord] = []
         var written: [URL] = []
+        let available = chapters.chapters(for: manifest)
         for question in selected.questions {
-            guard let chapter = chapters.chapter(named: question.chapter, in: manifest) else {
-                throw BuildError("no chapter \(question.chapter) for question \(question.id) of \(manifest.id)")
+            guard let name = question.chapter else { continue }  // answered by its template alone
+            guard let chapterType = available.chapter(named: name) else {
+                throw BuildError("no chapter \(name) for question \(question.id) of \(manifest.id)")
             }
             let start = Date()
             let eventsBefore = context.log.events.count
-            context.log.note("answer \(manifest.id) \(question.id) (\(question.chapter))")
-            let content = try chapter.content(context)
+            context.log.note("answer \(manifest.id) \(question.id) (\(name))")
+            let content = try chapterType.init().content(context)
+            if let mismatch = chapterType.declaration.mismatch(content) {
+                throw BuildError("chapter \(name) (\(chapterType)) of \(manifest.id) does not keep its declaration: \(mismatch)")
+            }
             contents[question.id] = content
             written += try writeFigures(content, question: question.id, to: figuresDir)
+            written += try writeFiles(content, to: reportDir)
             var record = QuestionRecord(question: question.id, seconds: Date().timeIntervalSince(start), computed: [], reused: 0)
             for event in context.log.events.dropFirst(eventsBefore) {
                 switch event {
@@ -89,6 +95,15 @@ struct ReportBuilder {
             }
         }
         return Outcome(written: written, records: records)
+    }
+
+    /// The files a chapter hands over, under the report's folder.
+    private func writeFiles(_ content: SectionContent, to reportDir: URL) throws -> [URL] {
+        try content.files.sorted(by: { $0.key < $1.key }).map { path, bytes in
+            let url = reportDir.appendingPathComponent(path)
+            try AtomicFile.write(bytes, to: url)
+            return url
+        }
     }
 
     /// Each figure as `<question>-<name>.<ext>` in every format the figure offers.

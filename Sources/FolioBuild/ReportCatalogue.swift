@@ -41,28 +41,37 @@ public struct ReportCatalogue {
         return chosen
     }
 
-    /// Fails before any work when a manifest names a chapter its report lacks or a
-    /// fragment's tags are malformed.
+    /// Fails before any data is read or any model trained when a manifest names a
+    /// chapter its report lacks, or a template does not fit its chapter's declared
+    /// content (placeholders, figures, tables, references), or holds a formula the
+    /// PDF cannot typeset: one error naming the file and line.
     public static func preflight(_ manifest: ReportManifest, chapters: ChapterLookup) throws {
-        try manifest.checkChapters(available: chapters.names(for: manifest))
-        try manifest.checkFragments()
+        let available = chapters.chapters(for: manifest)
+        try manifest.checkChapters(available: available.names)
+        var declarations: [String: ContentDeclaration] = [:]
+        for question in manifest.questions {
+            if let name = question.chapter, let chapter = available.chapter(named: name) {
+                declarations[question.id] = chapter.declaration
+            }
+        }
+        try manifest.checkTemplates(declarations: declarations)
     }
 }
 
-/// Which chapter answers a question: Folio's own registry, or a test's.
+/// Which chapters answer a report's questions: Folio's own registry, or a test's.
 public struct ChapterLookup: Sendable {
-    let find: @Sendable (_ report: String, _ name: String) -> (any Chapter)?
-    let list: @Sendable (_ report: String) -> Set<String>
+    let find: @Sendable (_ report: String) -> ReportChapters
 
-    public init(find: @escaping @Sendable (String, String) -> (any Chapter)?,
-                names: @escaping @Sendable (String) -> Set<String>) {
-        self.find = find; self.list = names
-    }
+    public init(_ find: @escaping @Sendable (_ report: String) -> ReportChapters) { self.find = find }
 
-    public func chapter(named name: String, in manifest: ReportManifest) -> (any Chapter)? { find(manifest.id, name) }
-    public func names(for manifest: ReportManifest) -> Set<String> { list(manifest.id) }
+    public func chapters(for manifest: ReportManifest) -> ReportChapters { find(manifest.id) }
 
     /// The chapters Folio ships with.
-    public static let folio = ChapterLookup(find: { _, name in ChapterRegistry.chapter(named: name) },
-                                            names: { _ in ChapterRegistry.names })
+    public static let folio = ChapterLookup { ChapterRegistry.chapters(of: $0) }
+
+    /// Folio's chapters and, for other reports, the ones given (a report added from
+    /// outside, such as a test's fixture).
+    public static func folio(adding extra: [ReportChapters]) -> ChapterLookup {
+        ChapterLookup { report in extra.first { $0.report == report } ?? ChapterRegistry.chapters(of: report) }
+    }
 }

@@ -32,21 +32,45 @@ public struct ChapterContext {
 
 /// One answer of a report: computes what its template needs. A chapter must be a
 /// pure function of its context (through the experiment cache), so rebuilding a
-/// section reproduces it exactly without retraining.
+/// section reproduces it exactly without retraining. A question its template answers
+/// alone (a derivation) needs no chapter: the manifest leaves out its "chapter".
 public protocol Chapter {
-    /// The name the manifest uses in a question's "chapter" field.
+    /// The name the manifest uses in a question's "chapter" field, unique in its report.
     static var name: String { get }
+    /// What `content` returns, by name and kind: every template is checked against it
+    /// before any training starts, and every computed content against it after.
+    static var declaration: ContentDeclaration { get }
     init()
     func content(_ context: ChapterContext) throws -> SectionContent
 }
 
-/// Every chapter Folio has, by manifest name.
+/// The chapters of one report, by the names its manifest uses. Each report has its
+/// own, so two reports may use the same chapter name for different work.
+public struct ReportChapters: Sendable {
+    public let report: String
+    public let chapters: [any Chapter.Type]
+
+    public init(report: String, _ chapters: [any Chapter.Type]) {
+        self.report = report; self.chapters = chapters
+        let names = chapters.map { $0.name }
+        precondition(Set(names).count == names.count, "two chapters of \(report) share a name")
+    }
+
+    public var names: Set<String> { Set(chapters.map { $0.name }) }
+
+    public func chapter(named name: String) -> (any Chapter.Type)? { chapters.first { $0.name == name } }
+}
+
+/// The reports Folio ships with and their chapters.
 public enum ChapterRegistry {
-    public static let all: [any Chapter.Type] = problemSetChapters + cnnAssignmentChapters
+    public static let reports: [ReportChapters] = [
+        ReportChapters(report: "cnn-assignment", cnnAssignmentChapters),
+        ReportChapters(report: "problem-set", problemSetChapters),
+    ]
 
-    public static var names: Set<String> { Set(all.map { $0.name }) }
-
-    public static func chapter(named name: String) -> (any Chapter)? {
-        all.first { $0.name == name }.map { $0.init() }
+    /// The chapters of `report`; none for a report Folio has no chapters for.
+    public static func chapters(of report: String) -> ReportChapters {
+        reports.first { $0.report == report } ?? ReportChapters(report: report, [])
     }
 }
+

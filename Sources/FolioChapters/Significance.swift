@@ -31,6 +31,9 @@ struct AccuracyComparison {
     /// The values a template needs to state the comparison: the p-value, the verdict,
     /// the gap in percentage points and the discordant images behind it (the template
     /// must use all five; the first classifier is the one named first in the sentence).
+    /// The names of `values`, in a chapter's content declaration.
+    static let fields = "gap only_first only_second p significant?"
+
     var values: [String: TemplateValue] {
         ["p": .pValue(pValue), "significant": .bool(significant),
          "only_first": .count(test.onlyFirstCorrect), "only_second": .count(test.onlySecondCorrect),

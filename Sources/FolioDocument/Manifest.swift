@@ -10,8 +10,9 @@ public struct ReportManifest: Sendable, Equatable {
         public var title: String
         /// The handout's words, Markdown (math allowed, no placeholders).
         public var question: String
-        /// Name of the chapter (Swift type) that computes this answer's content.
-        public var chapter: String
+        /// Name of the chapter (Swift type) that computes this answer's content; nil
+        /// when the fragment answers alone.
+        public var chapter: String?
         /// Fragment file name inside the report's template directory.
         public var answer: String
     }
@@ -43,7 +44,7 @@ public struct ReportManifest: Sendable, Equatable {
     /// registry of chapters before any training starts.
     public var chapterNames: [String] {
         var seen = Set<String>()
-        return questions.map(\.chapter).filter { seen.insert($0).inserted }
+        return questions.compactMap(\.chapter).filter { seen.insert($0).inserted }
     }
 
     /// Loads `<directory>/manifest.json` and checks it: required keys, unique question
@@ -114,7 +115,7 @@ private struct ManifestReader {
         try checkFragment(answer, at: place + ".answer")
         return .init(id: id, title: try string(fields, "title", at: place),
                      question: try string(fields, "question", at: place),
-                     chapter: try string(fields, "chapter", at: place), answer: answer)
+                     chapter: try optionalString(fields, "chapter", at: place), answer: answer)
     }
 
     /// Part ids become anchors (`#part-2`), so they must be plain and must not take a
@@ -174,11 +175,12 @@ extension ReportManifest {
     /// Fails, naming the manifest and the first question concerned, when a question's
     /// chapter is not among `available` — meant to run at start-up, before any training.
     public func checkChapters(available: Set<String>) throws {
-        let missing = questions.filter { !available.contains($0.chapter) }
-        guard let first = missing.first else { return }
-        let others = missing.dropFirst().map { "\($0.id) (\($0.chapter))" }
+        let missing = questions.filter { $0.chapter.map { !available.contains($0) } ?? false }
+        guard let first = missing.first, let name = first.chapter else { return }
+        let others = missing.dropFirst().map { "\($0.id) (\($0.chapter ?? ""))" }
         let more = others.isEmpty ? "" : "; also missing for \(others.joined(separator: ", "))"
+        let known = available.sorted().joined(separator: ", ")
         throw TemplateError(file: directory.appendingPathComponent("manifest.json").path,
-                            "question \(first.id) needs chapter \"\(first.chapter)\", which Folio does not have\(more)")
+                            "question \(first.id) needs chapter \"\(name)\", which report \(id) does not have\(more) (its chapters: \(known.isEmpty ? "none" : known))")
     }
 }

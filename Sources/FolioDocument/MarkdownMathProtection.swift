@@ -7,6 +7,10 @@ struct ProtectedMarkdown {
     var text: String
     var inlineMath: [String] = []
     var displayMath: [String] = []
+    /// Where each formula's opening `$` stands in the input, in Unicode scalars, so a
+    /// formula the math parser rejects can be reported with its line.
+    var inlineMathStarts: [Int] = []
+    var displayMathStarts: [Int] = []
 }
 
 enum MarkdownMathProtection {
@@ -35,6 +39,7 @@ enum MarkdownMathProtection {
             case "$" where i + 1 < s.count && s[i + 1] == "$":
                 if let close = find(s, "$$", from: i + 2) {
                     result.displayMath.append(String(String.UnicodeScalarView(s[i + 2..<close])))
+                    result.displayMathStarts.append(i)
                     out.append(contentsOf: Token.make(result.displayMath.count - 1,
                         open: Token.displayMathOpen, close: Token.displayMathClose).unicodeScalars)
                     i = close + 2
@@ -44,6 +49,7 @@ enum MarkdownMathProtection {
             case "$":
                 if let close = inlineMathEnd(s, from: i) {
                     result.inlineMath.append(String(String.UnicodeScalarView(s[i + 1..<close])))
+                    result.inlineMathStarts.append(i)
                     out.append(contentsOf: Token.make(result.inlineMath.count - 1,
                         open: Token.inlineMathOpen, close: Token.inlineMathClose).unicodeScalars)
                     i = close + 1

@@ -60,9 +60,15 @@ public struct SectionContent {
     public var figures: [String: FigureContent]
     public var tables: [String: TableContent]
     public var listings: [String: ListingContent]
+    /// Files the answer hands to the reader, such as a trained network's weights, by
+    /// path inside the report's output folder ("models/adam.safetensors"). The build
+    /// writes them; a chapter never writes files itself.
+    public var files: [String: [UInt8]]
 
     public init(values: [String: TemplateValue] = [:], figures: [String: FigureContent] = [:],
-                tables: [String: TableContent] = [:], listings: [String: ListingContent] = [:]) {
+                tables: [String: TableContent] = [:], listings: [String: ListingContent] = [:],
+                files: [String: [UInt8]] = [:]) {
         self.values = values; self.figures = figures; self.tables = tables; self.listings = listings
+        self.files = files
     }
 }

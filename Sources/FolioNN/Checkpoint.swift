@@ -24,6 +24,13 @@ extension Model {
         try Safetensors.write(checkpointTensors(), metadata: meta, to: url)
     }
 
+    /// The weights as the bytes of a safetensors file, for a caller that writes them itself.
+    public func checkpointBytes(metadata: [String: String] = [:]) throws -> [UInt8] {
+        var meta = metadata
+        meta["model"] = kind.rawValue
+        return try Safetensors.encode(checkpointTensors(), metadata: meta, path: "(weights of \(kind.rawValue))")
+    }
+
     /// Loads weights from a safetensors file; a missing, extra or mis-shaped tensor
     /// is an error naming the file and the tensor.
     public func loadCheckpoint(from url: URL) throws {

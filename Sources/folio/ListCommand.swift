@@ -27,7 +27,7 @@ struct ListCommand: ParsableCommand {
                     let built = FileManager.default.fileExists(atPath: sections.appendingPathComponent(Question.anchor(forID: q.id) + ".html").path)
                     let id = q.id.padding(toLength: 6, withPad: " ", startingAt: 0)
                     let title = q.title.padding(toLength: 44, withPad: " ", startingAt: 0)
-                    print("    \(id) \(title) \(q.chapter.padding(toLength: 22, withPad: " ", startingAt: 0)) \(built ? "built" : "not built")")
+                    print("    \(id) \(title) \((q.chapter ?? "(template only)").padding(toLength: 22, withPad: " ", startingAt: 0)) \(built ? "built" : "not built")")
                 }
             }
         }

@@ -25,10 +25,6 @@ final class ReportBuildTests: XCTestCase {
         return request
     }
 
-    func mnist() throws -> Dataset {
-        try Dataset.load(.mnist, from: DataSource.resolve(.mnist, explicit: nil, projectRoot: FolioBinary.projectRoot.path))
-    }
-
     func testUnknownReportOrSectionIsOneLineNamingTheChoices() throws {
         XCTAssertThrowsError(try ReportBuild(request(reports: ["no-such-report"]), log: BuildLog(quiet: true))) { error in
             let line = "\(error)"
@@ -49,7 +45,7 @@ final class ReportBuildTests: XCTestCase {
     /// question alone (it used to hold every selected one).
     func testSectionBuildWritesItsOwnSectionOnly() throws {
         let build = try ReportBuild(request(reports: ["problem-set"], sections: ["3.1", "3.3"]), log: BuildLog(quiet: true))
-        let outcome = try build.run(data: try mnist())
+        let outcome = try build.run(data: try ChapterFixture.mnist())
         let names = Set(outcome.documents.map { $0.pathComponents.suffix(3).joined(separator: "/") })
         XCTAssertEqual(names, ["problem-set/sections/q-3-1.html", "problem-set/sections/q-3-1.pdf",
                                "problem-set/sections/q-3-3.html", "problem-set/sections/q-3-3.pdf"])

@@ -22,10 +22,23 @@ final class ManifestTests: XCTestCase {
     func testMissingKeyNamesFileAndPlace() throws {
         let fixture = try ReportFixture(manifest: """
             {"id": "r", "title": "T", "course": "C", "parts": [{"id": "a", "title": "A", "questions": [
-                {"id": "1.1", "title": "Q1", "question": "Q?", "answer": "a.md"}]}]}
+                {"id": "1.1", "title": "Q1", "question": "Q?", "chapter": "X"}]}]}
             """, fragments: ["a.md": ""])
         assertTemplateError(try fixture.manifest(), file: "manifest.json",
-                            contains: "parts[0].questions[0]: missing key \"chapter\"")
+                            contains: "parts[0].questions[0]: missing key \"answer\"")
+    }
+
+    /// A question without "chapter" is answered by its template alone.
+    func testQuestionWithoutChapterIsProseOnly() throws {
+        let fixture = try ReportFixture(manifest: """
+            {"id": "r", "title": "T", "course": "C", "parts": [{"id": "a", "title": "A", "questions": [
+                {"id": "1.1", "title": "Q1", "question": "Q?", "answer": "a.md"}]}]}
+            """, fragments: ["a.md": "A derivation."])
+        let manifest = try fixture.manifest()
+        XCTAssertNil(manifest.questions[0].chapter)
+        XCTAssertEqual(manifest.chapterNames, [])
+        XCTAssertNoThrow(try manifest.checkChapters(available: []))
+        XCTAssertNoThrow(try manifest.checkTemplates(declarations: [:]))
     }
 
     func testUnknownFragmentFile() throws {

@@ -223,7 +223,7 @@ final class BuildTests: XCTestCase {
         let r = try FolioBinary.run(["build", "--profile", "quick", "--output", fresh.path, "--section", "1.1", "--report", "cnn-assignment"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertFalse(r.stderr.contains("run    "), r.stderr)
-        let saved = try FileManager.default.contentsOfDirectory(atPath: fresh.appendingPathComponent("cnn-assignment").path)
+        let saved = try FileManager.default.contentsOfDirectory(atPath: fresh.appendingPathComponent("cnn-assignment/models").path)
         XCTAssertTrue(saved.contains { $0.hasPrefix("best-model-") && $0.hasSuffix(".safetensors") }, "\(saved)")
     }
 }
@@ -249,9 +249,14 @@ final class TemplateErrorTests: XCTestCase {
         text += "\nAn extra line with {{no_such_value}}.\n"
         try text.write(to: fragment, atomically: true, encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
-        let r = try FolioBinary.run(["build", "--profile", "quick", "--report", "problem-set", "--section", "3.1",
+        // A whole build on a cold cache: the check comes before any data or training.
+        let start = Date()
+        let r = try FolioBinary.run(["build", "--profile", "quick", "--report", "problem-set",
                                      "--output", root.appendingPathComponent("out").path,
                                      "--data", FolioBinary.projectRoot.appendingPathComponent("data/mnist").path], in: root)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3)
+        XCTAssertFalse(r.stderr.contains("run    "), "trained before failing: \(r.stderr)")
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("3.1-design.md:\(lines)"), r.stderr)
         XCTAssertTrue(r.stderr.contains("no_such_value"), r.stderr)

@@ -14,13 +14,17 @@ public struct ChapterFixture {
     public init(profile: Profile = .quick, seed: UInt64 = 1, threads: Int = 2, quiet: Bool = true) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("folio-chapter-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let directory = try DataSource.resolve(.mnist, explicit: nil, projectRoot: FolioBinary.projectRoot.path)
-        let data = try Dataset.load(.mnist, from: directory)
+        let data = try Self.mnist()
         let cache = ResultCache(root: folder.appendingPathComponent(".cache"), log: BuildLog(quiet: quiet), threads: threads)
         Model.setThreads(threads)
         context = ChapterContext(data: data, profile: profile, seed: seed,
                                  runner: ExperimentRunner(data: data, cache: cache, threads: threads),
                                  outputDirectory: folder)
+    }
+
+    /// The checkout's MNIST, as a build would find it.
+    public static func mnist() throws -> Dataset {
+        try Dataset.load(.mnist, from: DataSource.resolve(.mnist, explicit: nil, projectRoot: FolioBinary.projectRoot.path))
     }
 
     public func remove() { try? FileManager.default.removeItem(at: folder) }

@@ -7,6 +7,21 @@ import FolioNN
 /// the best model, their channel means, and how sparse and ink-bound they are.
 struct ActivationsChapter: Chapter {
     static let name = "activations"
+    static let declaration = ContentDeclaration(
+        values: """
+            all_ink_bound? channels conv1_correlation conv1_enrichment conv1_field conv1_follows_image?
+            conv1_ink_area conv1_ink_mass conv1_more_ink_bound? conv1_side conv1_silent conv1_silent_phrase
+            conv1_strongest conv1_strongest_pattern conv1_traces conv1_zeros conv2_correlation
+            conv2_enrichment conv2_field conv2_ink_area conv2_ink_mass conv2_side conv2_silent
+            conv2_silent_phrase conv2_sparser? conv2_strongest conv2_traces conv2_traces_fewer? conv2_zeros
+            correct? image_class image_index ink_threshold pool1_correlation pool1_enrichment pool1_field
+            pool1_ink_area pool1_ink_mass pool1_side pool1_silent pool1_traces pool1_zeros pool2_correlation
+            pool2_enrichment pool2_field pool2_ink_area pool2_ink_mass pool2_side pool2_silent pool2_traces
+            pool2_zeros pool_denser? predicted_class probability protocol_epochs protocol_model
+            protocol_validation traces_threshold
+            """,
+        figures: ["activations-conv1", "activations-conv2", "activations-means", "activations-pool1", "activations-pool2"],
+        tables: ["activations-layers"])
     static let layers = ["conv1", "pool1", "conv2", "pool2"]
 
     func content(_ c: ChapterContext) throws -> SectionContent {

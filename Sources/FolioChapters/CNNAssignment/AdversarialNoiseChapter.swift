@@ -9,6 +9,24 @@ import FolioNN
 /// network unchanged (what the original notebooks ran), and Adam on pixels in [0, 1].
 struct AdversarialNoiseChapter: Chapter {
     static let name = "adversarial-noise"
+    static let declaration = ContentDeclaration(
+        values: """
+            adam_best_corr adam_checkpoint adam_conf adam_early_share adam_fast_start? adam_fifth_steps
+            adam_gain adam_hits adam_ink adam_late_gain adam_late_steps adam_looks adam_mean adam_own_best
+            adam_own_corr adam_rising adam_rising_steps adam_std adam_steps adam_still_rising? bar below_bar
+            classes early_conf early_hits learning_rate meets_bar? notebook_all_hit? notebook_conf
+            notebook_end_class notebook_end_class_count notebook_gain notebook_hits notebook_ink
+            notebook_looks notebook_max_change notebook_own_best notebook_own_corr notebook_rising
+            notebook_rising_steps notebook_saturated? notebook_start_class notebook_start_classes
+            notebook_start_conf notebook_start_logit notebook_start_one_class? protocol_epochs
+            protocol_model protocol_validation raw_all_rising? raw_conf raw_end_class raw_end_classes
+            raw_end_one_class? raw_gain raw_hits raw_ink raw_iterations raw_looks raw_max_change raw_mean
+            raw_negligible? raw_own_corr raw_rising raw_rising_steps raw_start_class raw_start_logit
+            raw_start_one_class? raw_std raw_step raw_step_unit raw_step_unit_exponent raw_top_conf real_ink
+            real_low_corr real_own_corr real_passing step_ratio test_images
+            """,
+        figures: ["adversarial-adam", "adversarial-logits", "adversarial-raw", "adversarial-resemblance"],
+        tables: ["adversarial-confidence", "adversarial-cost", "adversarial-protocols"])
 
     /// Both protocols' settings, and with the model's key the cache key.
     struct Config: Codable, Hashable {

@@ -9,6 +9,22 @@ import FolioNN
 /// the real image, once from noise with the image only in the distance term.
 struct AdversarialTargetedChapter: Chapter {
     static let name = "adversarial-targeted"
+    static let declaration = ContentDeclaration(
+        values: """
+            a_norm beta_closer? beta_costs_success? beta_tradeoff? beta_values budget classes
+            image_all_succeed? image_beta image_beta255 image_checkpoints image_corr image_cross_step
+            image_crosses? image_failures image_first_checkpoint image_hits image_hits_notebook image_l2
+            image_linf image_linf_notebook image_linf_range image_max_steps image_meets_bar? image_mse
+            image_ran_longer? image_reach image_rel_l2 image_rel_l2_notebook image_small? image_steps
+            image_stopped_early? image_success image_within_budget learning_rate noise_all_succeed?
+            noise_beta noise_beta255 noise_closer? noise_corr noise_cross_step noise_crosses? noise_failures
+            noise_first_checkpoint noise_hits noise_l2 noise_linf noise_linf_range noise_max_steps
+            noise_mean noise_meets_bar? noise_mse noise_rel_l2 noise_std noise_steps noise_stopped_early?
+            noise_success noise_within_budget notebook_steps pairs protocol_epochs protocol_model
+            protocol_validation success_target
+            """,
+        figures: ["targeted-image-grid", "targeted-noise-grid", "targeted-success"],
+        tables: ["targeted-beta", "targeted-summary"])
 
     /// The two starting points.
     enum Start: String, Codable, CaseIterable {

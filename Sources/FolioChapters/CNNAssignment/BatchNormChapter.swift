@@ -8,6 +8,25 @@ import FolioNN
 /// with Adam; the plain runs are 1.1's, served from the cache.
 struct BatchNormChapter: Chapter {
     static let name = "batch-norm"
+    static let declaration = ContentDeclaration(
+        values: """
+            adam_accuracy adam_bn_accuracy adam_bn_better? adam_bn_first_loss adam_bn_worse? adam_first_loss
+            adam_first_lower_with_bn? adam_loss_ratio_first adam_loss_ratio_last
+            adam_test{\(AccuracyComparison.fields)} adam_time{bn_faster? bn_max bn_median bn_min bn_slower?
+            bn_spread? epochs plain_max plain_median plain_min plain_spread? ratio} alpha batch_size
+            bn_extra bn_only_for_sgd? bn_parameters bn_reaches_first? bn_selected_accuracy bn_selected_epoch
+            chance_loss classes final_long_bn final_long_plain has_long_run? initial_logit_std
+            initial_outputs_small? learning_rate long_bn_better? long_bn_worse? long_epochs
+            long_test{\(AccuracyComparison.fields)} plain_parameters plain_reaches_first?
+            plain_selected_accuracy plain_selected_epoch sgd_accuracy sgd_bn_accuracy sgd_bn_better?
+            sgd_bn_first_loss sgd_bn_worse? sgd_first_loss sgd_first_lower_with_bn? sgd_loss_ratio_first
+            sgd_loss_ratio_last sgd_near_chance? sgd_test{\(AccuracyComparison.fields)} sgd_time{bn_faster?
+            bn_max bn_median bn_min bn_slower? bn_spread? epochs plain_max plain_median plain_min
+            plain_spread? ratio} short_epochs test_images threshold threshold_runs[epoch epochs label last?
+            lowest reached?] threshold_same?
+            """,
+        figures: ["bn-curves", "bn-curves-long"],
+        tables: ["bn-results"])
     /// The training loss the comparison asks each run to get below.
     static let lossThreshold = 0.05
 

@@ -5,6 +5,15 @@ import FolioNN
 /// and its batch-norm variant (whose running statistics are buffers, not parameters).
 struct ParametersChapter: Chapter {
     static let name = "parameters"
+    static let declaration = ContentDeclaration(
+        values: """
+            bn_added bn_buffer_tensors bn_buffer_values bn_counters bn_matches_model? bn_model_total
+            bn_statistics bn_steps[last? name total units] bn_stored bn_total conv_share conv_steps[biases
+            fan_in name total units weights] conv_sum conv_total fc_steps[biases fan_in name total units
+            weights] fc_sum fc_total largest_fan_in largest_layer largest_share largest_units matches_model?
+            model_total total
+            """,
+        tables: ["parameters-batchnorm"])
 
     func content(_ c: ChapterContext) throws -> SectionContent {
         let model = try Model(kind: .simpleCNN, seed: c.seed)
@@ -69,6 +78,12 @@ struct ParametersChapter: Chapter {
 /// counted from the layers' output shapes.
 struct NeuronsChapter: Chapter {
     static let name = "neurons"
+    static let declaration = ContentDeclaration(
+        values: """
+            conv_neuron_share conv_parameter_share conv_steps[count name shape] conv_sum conv_total
+            fc_steps[count name] fc_sum fc_total filter_total filters hidden_total matches_model?
+            model_total output_layer output_units total
+            """)
 
     func content(_ c: ChapterContext) throws -> SectionContent {
         let model = try Model(kind: .simpleCNN, seed: c.seed)

@@ -28,6 +28,19 @@ enum DeepCNNRuns {
 /// Appendix: the deeper CNN's training curves, accuracy and intermediate outputs.
 struct DeepCNNChapter: Chapter {
     static let name = "deep-cnn"
+    static let declaration = ContentDeclaration(
+        values: """
+            accuracy_at_lowest alpha batch_size deeper_better? deeper_worse? epochs final_accuracy
+            final_interval_high final_interval_low first_accuracy image_confidence image_index image_label
+            image_predicted images_per_second last_over_lowest last_test_loss last_train_loss
+            layers[channels layer shown size zero_share] learning_rate lowest_is_last? lowest_test_epoch
+            lowest_test_loss lowest_versus_last[\(AccuracyComparison.fields)] overfits? parameters
+            plateau_epoch plateau_percent reaches_99? simple_accuracy simple_epochs simple_optimiser
+            simple_parameters test_images train_at_lowest train_fall train_fall_factor train_images
+            train_time versus_simple{\(AccuracyComparison.fields)}
+            """,
+        figures: ["deep-conv1", "deep-conv2", "deep-curves", "deep-input", "deep-pool1", "deep-pool2"],
+        tables: ["deep-network"])
     /// Channels shown per layer, as the notebook did.
     static let shownChannels = 20
 
@@ -44,7 +57,7 @@ struct DeepCNNChapter: Chapter {
         let fit = LossTrend(records)
 
         var values: [String: TemplateValue] = [
-            "epochs": .count(epochs), "batch_size": .count(DeepCNNRuns.batchSize), "learning_rate": "0.0001",
+            "epochs": .count(epochs), "batch_size": .count(DeepCNNRuns.batchSize), "learning_rate": .string(String(DeepCNNRuns.learningRate)),
             "train_images": .count(run.config.trainCount), "test_images": .count(run.testSet.count),
             "parameters": .count(model.parameterCount),
             "final_accuracy": .percent(last.testAccuracy ?? .nan),

@@ -5,6 +5,15 @@ import FolioNN
 /// network's own numbers, and the torchsummary-style summary.
 struct DimensionsChapter: Chapter {
     static let name = "dimensions"
+    static let declaration = ContentDeclaration(
+        values: """
+            conv_kernel conv_padding conv_stride convs_keep_size? fc1_inputs flatten_features flatten_shape
+            input_mb input_shape input_values largest_layer largest_values mostly_weights? output_shape
+            output_values parameters params_mb pass_mb pool_kernel pools_halve? side_in side_out
+            size_steps[input kernel name output padding stride] summary_layers total_mb
+            """,
+        tables: ["dimensions-layers"],
+        listings: ["dimensions-summary"])
 
     func content(_ c: ChapterContext) throws -> SectionContent {
         let model = try Model(kind: .simpleCNN, seed: c.seed)

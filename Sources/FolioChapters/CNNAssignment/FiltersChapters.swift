@@ -125,6 +125,22 @@ enum KernelFigures {
 /// 2.1: the 32 first-layer 3 × 3 filters of both models, and what they measure.
 struct FirstLayerFiltersChapter: Chapter {
     static let name = "first-layer-filters"
+    static let declaration = ContentDeclaration(
+        values: """
+            balance_threshold best_adaptive? best_balanced_change best_change best_detectors best_dot_count
+            best_edge_count best_init_mean_abs best_larger? best_line_count best_max best_mean_abs best_min
+            learning_rate
+            best_mixed best_mixed_count best_moved_more? best_name best_oriented_change brightness_filters
+            detector_threshold detectors_p detectors_significant? edge_directions epochs filters
+            fit_threshold gained has_brightness? has_dot? has_edge? has_line? init_detectors init_dot_count
+            init_edge_count init_line_count init_mixed_count limit lost magnitude_ratio more_detectors?
+            other_balanced_change other_change other_init_mean_abs other_max other_mean_abs other_min
+            other_mixed other_name other_oriented_change protocol_epochs protocol_model protocol_validation
+            top_dot top_dot_fit top_dot_on? top_edge top_edge_angle top_edge_direction top_edge_fit top_line
+            top_line_fit top_line_group
+            """,
+        figures: ["filters-conv1-best", "filters-conv1-sgd-bn"],
+        tables: ["filters-conv1-detectors", "filters-conv1-stats"])
 
     func content(_ c: ChapterContext) throws -> SectionContent {
         let models = try VisualisedModels.both(c)
@@ -149,6 +165,7 @@ struct FirstLayerFiltersChapter: Chapter {
         values["best_adaptive"] = .bool(models[0].adaptive)
         values["filters"] = .count(stats[0].count)
         values["epochs"] = .count(models[0].epochs)
+        values["learning_rate"] = .string(Format.number(Double(OptimiserRuns.learningRate)))
         values["balance_threshold"] = .string(String(KernelStatistics.balancedBelow))
         values["fit_threshold"] = .string(String(KernelStatistics.orientedAbove))
         values.merge(AnalysedModelNote.values(c, kind: models[0].kind, run: models[0].run)) { $1 }
@@ -165,6 +182,21 @@ struct FirstLayerFiltersChapter: Chapter {
 /// 2.2: the second layer's kernels: those reading input channel 0, and all 1,024.
 struct SecondLayerFiltersChapter: Chapter {
     static let name = "second-layer-filters"
+    static let declaration = ContentDeclaration(
+        values: """
+            best_balanced_change best_change best_channel_rank best_init_mean_abs best_larger? best_max
+            best_mean_abs best_min best_mixed best_moved_more? best_name best_norm_spread
+            best_oriented_change best_out_median best_strongest[channel kind norm separator]
+            best_strongest_out[channel norm separator] best_weakest_channel best_weakest_kind channels
+            epochs input_channel input_channel_pattern kernels limit magnitude_ratio other_balanced_change
+            other_change other_channel_rank other_init_mean_abs other_max other_mean_abs other_min
+            other_mixed other_name other_norm_spread other_oriented_change other_out_median
+            other_strongest[channel kind norm separator] other_strongest_out[channel norm separator]
+            other_weakest_channel other_weakest_kind protocol_epochs protocol_model protocol_validation
+            quantile
+            """,
+        figures: ["filters-conv2-channel0-best", "filters-conv2-channel0-sgd-bn", "filters-conv2-grid-best", "filters-conv2-grid-sgd-bn"],
+        tables: ["filters-conv2-stats"])
     /// The input channel whose 32 kernels are shown one per output channel.
     static let inputChannel = 0
     static let quantile = 0.99

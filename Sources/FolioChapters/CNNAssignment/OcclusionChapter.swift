@@ -8,6 +8,25 @@ import FolioNN
 /// class, test image 61 with the second notebook's settings, and a sweep of patch sizes.
 struct OcclusionChapter: Chapter {
     static let name = "occlusion"
+    static let declaration = ContentDeclaration(
+        values: """
+            all_classes? all_correct? alpha batch black_background_drop black_background_matters?
+            black_difference black_fill black_images black_ink_drop black_ink_larger black_ink_matters?
+            black_no_difference? black_p classes correct_images figure_patches fill flipped_at_reference
+            fragile[class index min separator] fragile_class fragile_flip_patch fragile_flips?
+            grey_background_drop grey_background_matters? grey_difference grey_images grey_ink_drop
+            grey_ink_larger grey_ink_matters? grey_no_difference? grey_p image_list images ink_threshold
+            lowest_baseline margin mean_movement min_movement misclassified_movement monotonic?
+            protocol_epochs protocol_model protocol_validation r_max r_min r_negative_sizes r_positive_sizes
+            r_reference r_strength r_strongest_positive? r_weak_everywhere? reference_patch side
+            side_plus_one sign_test_can_reject? single_baseline single_class single_fill single_flip_class
+            single_flipped? single_flips single_index single_map_side single_max single_min
+            single_min_column single_min_row single_patch single_positions single_r single_r_positive?
+            single_r_strength spearman sturdiest_class sturdiest_flip sturdiest_min sweep_first sweep_last
+            sweep_sizes sweep_step worst_patch
+            """,
+        figures: ["occlusion-maps-a", "occlusion-maps-b", "occlusion-maps-c", "occlusion-single", "occlusion-sweep-chart"],
+        tables: ["occlusion-fill", "occlusion-images", "occlusion-sweep"])
     static let figurePatches = [1, 3, 5, 7, 14]
     static let fill: Float = 0.5
     /// The second notebook's single view: test image 61, an 8 × 8 patch of zeros.

@@ -5,6 +5,13 @@ import FolioNN
 /// 1.2: random test images with their true and predicted labels, from 1.1's best model.
 struct PredictionsChapter: Chapter {
     static let name = "predictions"
+    static let declaration = ContentDeclaration(
+        values: """
+            all_correct? confident confident_at correct epochs expected_errors has_correct? least_class
+            least_confidence least_position model model_accuracy one_wrong? seed shown tail_probability
+            test_images wrong[confidence index last? position predicted true] wrong_count
+            """,
+        figures: ["predictions-grid"])
     static let shown = 12
     /// Predictions at least this probable count as confident in the prose.
     static let confidentAt = 0.99

@@ -6,6 +6,13 @@ import FolioNN
 /// Set-up: the data (splits, pixel range, classes), sample images, the network.
 struct SetupChapter: Chapter {
     static let name = "setup"
+    static let declaration = ContentDeclaration(
+        values: """
+            balance_ratio cols commonest_share dataset_name pixel_max pixel_mean pixel_min pixel_std
+            rarest_share rows seed test_images train_images train_total validation_images
+            """,
+        figures: ["samples"],
+        tables: ["class-counts", "network"])
 
     func content(_ c: ChapterContext) throws -> SectionContent {
         let split = c.split

@@ -29,6 +29,25 @@ enum OptimiserRuns {
 /// validation data; Adam's long run with its early-stopping epoch.
 struct TrainingCurvesChapter: Chapter {
     static let name = "training-curves"
+    /// One curve, confusion matrix and classification report per optimiser, named by
+    /// its key, which the template's per-optimiser section spells as `{{key}}`.
+    static let declaration = ContentDeclaration(
+        values: """
+            adaptive_lead? alpha batch_size best_model_file best_val_epoch best_val_loss
+            chosen_is_test_best? chosen_optimiser chosen_test chosen_validation
+            chosen_vs_test_best[\(AccuracyComparison.fields)] epochs first_test_accuracy first_train_loss
+            last_test_accuracy last_train_loss last_val_loss learning_rate long_epochs
+            optimisers[errors first_loss first_validation has_confusion? key last_gain last_loss last_validation
+                       name rising? rising_threshold test_images top_count top_predicted top_true
+                       validation_moved? weakest_class weakest_recall]
+            overfits? ranking[accuracy last? name] selected_is_last? selected_test_accuracy
+            steps[gap higher lower only_first only_second p significant?]
+            stopping[\(AccuracyComparison.fields)] test_best_optimiser test_images train_images validation_images
+            """,
+        figures: ["comparison", "long-adam"] + OptimiserRuns.optimisers.flatMap { ["curves-\($0.rawValue)", "confusion-\($0.rawValue)"] },
+        tables: ["long-adam", "optimiser-tests", "optimisers"],
+        listings: OptimiserRuns.optimisers.map { "report-\($0.rawValue)" },
+        samples: ["optimisers.key": OptimiserRuns.optimisers.map(\.rawValue)])
     /// A last-epoch change of validation accuracy above this many percentage points
     /// counts as "still rising" (10 of 10,000 validation images).
     static let risingPoints = 0.1
@@ -39,6 +58,7 @@ struct TrainingCurvesChapter: Chapter {
         var values: [String: TemplateValue] = [:]
         var figures: [String: FigureContent] = [:]
         var listings: [String: ListingContent] = [:]
+        var files: [String: [UInt8]] = [:]
         var rows: [[String]] = []
         var results: [(kind: OptimizerKind, run: TrainingRun, test: EvaluationRecord)] = []
         var sections: [TemplateValue] = []
@@ -118,9 +138,9 @@ struct TrainingCurvesChapter: Chapter {
         values["test_best_optimiser"] = .string(results[testBest].kind.displayName)
         // A list of none or one: there is a comparison only when the two differ.
         values["chosen_vs_test_best"] = .list(chosenIndex == testBest ? [] : [.object(comparison[chosenIndex]![testBest]!.values)])
-        let file = c.outputDirectory.appendingPathComponent("best-model-\(chosen.kind.rawValue).safetensors")
-        try chosen.model.saveCheckpoint(to: file, metadata: ["epochs": "\(epochs)", "optimizer": chosen.kind.rawValue])
-        values["best_model_file"] = .string(c.outputDirectory.lastPathComponent + "/" + file.lastPathComponent)
+        let file = "models/best-model-\(chosen.kind.rawValue).safetensors"
+        files[file] = try chosen.model.checkpointBytes(metadata: ["epochs": "\(epochs)", "optimizer": chosen.kind.rawValue])
+        values["best_model_file"] = .string(c.outputDirectory.lastPathComponent + "/" + file)
 
         // Adam's longer run: where validation loss bottoms out, and what stopping there gives on the test set.
         let adam = results[index[.adam]!].run
@@ -158,7 +178,7 @@ struct TrainingCurvesChapter: Chapter {
         values["test_images"] = .count(results[0].test.count)
         return SectionContent(values: values, figures: figures,
                               tables: ["optimisers": table, "optimiser-tests": testTable, "long-adam": longTable],
-                              listings: listings)
+                              listings: listings, files: files)
     }
 
     /// What one optimiser's curves and confusion matrix show, for its subsection.

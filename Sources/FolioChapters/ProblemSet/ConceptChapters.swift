@@ -8,6 +8,14 @@ import FolioNN
 /// 1.1: how much accuracy each network keeps on shifted and rotated test digits.
 struct InvarianceChapter: Chapter {
     static let name = "concept-invariance"
+    static let declaration = ContentDeclaration(
+        values: """
+            both_rotation_losses? cnn_loses_less? cnn_loses_more? cnn_lost_more cnn_rotation_change
+            cnn_rotation_p cnn_shift_change cnn_shift_drop cnn_shift_p loss_p loss_tie? mlp_lost_more
+            mlp_rotation_change mlp_rotation_p mlp_shift_change mlp_shift_drop mlp_shift_p protocol_all?
+            protocol_epochs protocol_train_images rotation_degrees shift_pixels
+            """,
+        tables: ["invariance"])
     static let shift = 2
     static let rotation = 20.0
 
@@ -87,6 +95,14 @@ struct InvarianceChapter: Chapter {
 /// compared on the same validation images.
 struct BatchNormConceptChapter: Chapter {
     static let name = "concept-batch-norm"
+    static let declaration = ContentDeclaration(
+        values: """
+            bn_accuracy bn_discordant bn_first_better? bn_gap bn_loss bn_only_first bn_only_second bn_p
+            bn_second_better? bn_tie? images learning_rate plain_accuracy plain_loss validation_images
+            """)
+
+    /// One epoch of plain SGD at this rate, with and without batch norm.
+    static let learningRate: Float = 0.001
 
     struct Key: Codable {
         /// Bump when the computation changes.
@@ -97,7 +113,7 @@ struct BatchNormConceptChapter: Chapter {
     func content(_ c: ChapterContext) throws -> SectionContent {
         let images = c.profile == .full ? 10_000 : 1_000
         func run(_ model: ModelKind) throws -> (record: EpochRecord, validation: EvaluationRecord) {
-            let config = TrainingConfig(model: model, optimizer: .sgd, learningRate: 0.001, seed: c.seed,
+            let config = TrainingConfig(model: model, optimizer: .sgd, learningRate: Self.learningRate, seed: c.seed,
                                         dataset: c.data.kind, trainCount: images,
                                         validationCount: c.profile.validationCount, testCount: 0)
             let run = try c.runner.train(config, epochs: 1)
@@ -112,7 +128,7 @@ struct BatchNormConceptChapter: Chapter {
         let plain = try run(.simpleCNN), bn = try run(.simpleCNNBatchNorm)
         let comparison = PairedComparison(bn.validation, plain.validation)
         var values: [String: TemplateValue] = [
-            "learning_rate": "0.001",
+            "learning_rate": .string(String(Self.learningRate)),
             "images": .count(images),
             "validation_images": .count(bn.validation.count),
             "plain_loss": .decimal(plain.record.trainLoss), "plain_accuracy": .percent(plain.validation.accuracy),
@@ -127,6 +143,15 @@ struct BatchNormConceptChapter: Chapter {
 /// re-estimating the standardisation on them.
 struct CovariateShiftChapter: Chapter {
     static let name = "concept-shift"
+    static let declaration = ContentDeclaration(
+        values: """
+            background background_byte background_effect black_share clean_accuracy clean_mean
+            exact_background exact_background_byte exact_mean offset protocol_all? protocol_epochs
+            protocol_train_images restandardised_accuracy restd_first_better? restd_gap restd_only_first
+            restd_only_second restd_p restd_second_better? restd_tie? rounding_effect scale
+            shift_first_better? shift_gap shift_only_first shift_only_second shift_p shift_second_better?
+            shift_tie? shifted_accuracy shifted_mean test_images
+            """)
     static let offset = 0.3, scale = 0.4
 
     struct Result: Codable {
@@ -194,6 +219,12 @@ struct CovariateShiftChapter: Chapter {
 /// 1.4: how many of the trained MLP's hidden outputs are zero, and how many units are dead.
 struct ReLUChapter: Chapter {
     static let name = "concept-relu"
+    static let declaration = ContentDeclaration(
+        values: """
+            active_fraction dead_fraction dead_units fewest_active has_dead? images is_sparse?
+            least_used_unit mean_active_units most_active protocol_all? protocol_epochs
+            protocol_train_images sparse_threshold units zero_fraction
+            """)
     /// The share of zero outputs from which the prose calls the hidden layer sparse:
     /// four in five, a bar a 61 % active layer clearly does not reach.
     static let sparseThreshold = 0.8
@@ -267,21 +298,15 @@ enum HiddenActivity {
     }
 }
 
-/// 2.1 and 2.2 are derivations: their templates need no computed values.
-struct MLPPredictionChapter: Chapter {
-    static let name = "mlp-prediction"
-    func content(_ c: ChapterContext) throws -> SectionContent { SectionContent() }
-}
-
-struct MLPLossChapter: Chapter {
-    static let name = "mlp-loss"
-    func content(_ c: ChapterContext) throws -> SectionContent { SectionContent() }
-}
-
 /// 3.1: the essay's computed facts: the small CNN's size, and the parameters of its
 /// two linear layers against the single layer they collapse into (checked in 3.2).
 struct CNNDesignChapter: Chapter {
     static let name = "cnn-design"
+    static let declaration = ContentDeclaration(
+        values: """
+            collapsed_parameters fc1_parameters fc2_parameters fc_hidden fc_inputs fc_outputs
+            small_cnn_parameters
+            """)
     func content(_ c: ChapterContext) throws -> SectionContent {
         let model = try Model(kind: .smallCNN, seed: c.seed)
         let shapes = Dictionary(uniqueKeysWithValues: model.namedTensors().map { ($0.name, $0.shape) })

@@ -9,6 +9,25 @@ import FolioNN
 /// same training on unstandardised inputs.
 struct MLPTrainingChapter: Chapter {
     static let name = "mlp-training"
+    static let declaration = ContentDeclaration(
+        values: """
+            batch_mean batch_size batch_std batches_per_epoch best_test_epoch confident_errors
+            confident_level correct_confidence dataset_name epochs error_confidence error_count
+            errors_less_sure? examples_per_pair failure_pairs[class_slant confidence count heavier?
+            ink_ratio lighter? more_left? more_right? predicted_name row similar_ink? similar_slant? slant
+            slant_difference surest surest_confidence true_name true_probability] first20_correct
+            first_logged_batch first_logged_loss first_test_loss gap gap_threshold has_confident_errors?
+            images_per_second ink_margin large_gap? last_epoch_loss last_logged_batch last_logged_loss
+            last_test_loss learning_rate log_every parameters pixel_mean pixel_std protocol_all?
+            protocol_default_train protocol_default_validation protocol_epochs protocol_train_images seed
+            slant_margin small_gap? std_first_better? std_only_first std_only_second std_p
+            std_second_better? std_tie? test_accuracy test_images test_loss_kept_falling? test_not_below?
+            top_pairs top_share train_accuracy train_images train_seconds train_total with_accuracy
+            with_first_loss with_loss without_accuracy without_first_loss without_loss
+            """,
+        figures: ["confusion-examples", "first-errors", "first-predictions", "loss", "standardisation", "training-digits"],
+        tables: ["confusions", "standardisation"],
+        listings: ["mlp-summary"])
 
     func content(_ c: ChapterContext) throws -> SectionContent {
         let run = try ProblemSetRuns.mlp(c)

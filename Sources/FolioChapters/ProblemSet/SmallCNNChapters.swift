@@ -7,6 +7,18 @@ import FolioNN
 /// images, and its two linear layers shown to be one linear map.
 struct SmallCNNChapter: Chapter {
     static let name = "small-cnn"
+    static let declaration = ContentDeclaration(
+        values: """
+            batch_size cnn_accuracy cnn_ahead_epochs cnn_errors cnn_loss cnn_lower_loss_epochs cnn_seconds
+            cnn_slower? collapse_all_same? collapse_bar collapse_difference collapse_images
+            collapse_rounding? collapse_same collapsed_parameters epochs error_difference fc1_parameters
+            fc2_parameters fc_parameters learning_rate mlp_accuracy mlp_errors mlp_loss mlp_seconds
+            protocol_all? protocol_epochs protocol_train_images test_images vs_first_better? vs_only_first
+            vs_only_second vs_p vs_second_better? vs_tie?
+            """,
+        figures: ["curves"],
+        tables: ["comparison"],
+        listings: ["cnn-summary"])
 
     struct CollapseKey: Codable {
         /// Bump when the computation changes.
@@ -84,6 +96,14 @@ struct SmallCNNChapter: Chapter {
 /// accuracy difference tested (McNemar) rather than divided by a parameter count.
 struct ParameterEfficiencyChapter: Chapter {
     static let name = "parameter-efficiency"
+    static let declaration = ContentDeclaration(
+        values: """
+            cnn_accuracy cnn_conv_parameters cnn_errors cnn_fc_parameters cnn_fc_share cnn_interval
+            cnn_parameters cnn_seconds cnn_slower? mlp_accuracy mlp_errors mlp_interval mlp_parameters
+            mlp_seconds protocol_all? protocol_epochs protocol_train_images ratio test_images
+            vs_first_better? vs_gap vs_only_first vs_only_second vs_p vs_second_better? vs_tie?
+            """,
+        tables: ["cnn-parameters", "efficiency", "mlp-parameters"])
 
     func content(_ c: ChapterContext) throws -> SectionContent {
         let epochs = ProblemSetRuns.epochs(c)
@@ -154,9 +174,3 @@ enum ParameterDerivation {
                             rows: rows, alignments: [.left, .left, .left, .right])
     }
 }
-
-let problemSetChapters: [any Chapter.Type] = [
-    InvarianceChapter.self, BatchNormConceptChapter.self, CovariateShiftChapter.self, ReLUChapter.self,
-    MLPPredictionChapter.self, MLPLossChapter.self, MLPTrainingChapter.self,
-    CNNDesignChapter.self, SmallCNNChapter.self, ParameterEfficiencyChapter.self,
-]
