@@ -20,7 +20,7 @@ extension Model {
     /// Writes the weights (atomically) with optional string metadata.
     public func saveCheckpoint(to url: URL, metadata: [String: String] = [:]) throws {
         var meta = metadata
-        meta["model"] = kind.rawValue
+        meta["model"] = name
         try Safetensors.write(checkpointTensors(), metadata: meta, to: url)
     }
 
@@ -50,7 +50,7 @@ extension Trainer {
     /// Weights and optimiser state after `epoch` epochs, for resuming exactly.
     public func saveState(to url: URL, epoch: Int) throws {
         let tensors = model.checkpointTensors() + optimizer.namedState().map(Model.namedTensor)
-        try Safetensors.write(tensors, metadata: ["epoch": "\(epoch)", "model": model.kind.rawValue,
+        try Safetensors.write(tensors, metadata: ["epoch": "\(epoch)", "model": model.name,
                                                   "optimizer": optimizer.kind.rawValue], to: url)
     }
 

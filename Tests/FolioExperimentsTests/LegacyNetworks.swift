@@ -1,29 +1,13 @@
 import FolioData
+import FolioExperiments
+@testable import FolioNN
 
-/// The networks of the two assignments.
-public enum ModelKind: String, CaseIterable, Sendable, Codable {
-    case simpleCNN = "simple-cnn"
-    case simpleCNNBatchNorm = "simple-cnn-bn"
-    case smallCNN = "small-cnn"
-    case mlp
-    case deepCNN = "deep-cnn"
-
-    public var displayName: String {
-        switch self {
-        case .simpleCNN: return "SimpleCNN"
-        case .simpleCNNBatchNorm: return "SimpleCNN with batch norm"
-        case .smallCNN: return "small CNN"
-        case .mlp: return "MLP"
-        case .deepCNN: return "deeper CNN"
-        }
-    }
-
-    /// Models ending in log-softmax train with NLL; the others with cross-entropy on logits.
-    public var loss: LossKind { self == .mlp || self == .smallCNN ? .nll : .crossEntropy }
-
+// TEMPORARY: the networks as FolioNN built them before they became data, to prove
+// the specs give bit-identical weights. Deleted once the fingerprints are stored.
+extension ModelKind {
     /// The layers, in forward order, named as PyTorch names the modules. Weights are
     /// drawn from the seed's "init" stream in this order.
-    func layers(seed: UInt64) -> [Layer] {
+    func legacyLayers(seed: UInt64) -> [Layer] {
         var rng = SeededGenerator(seed: seed, stream: "init." + rawValue)
         switch self {
         case .simpleCNN, .simpleCNNBatchNorm:
