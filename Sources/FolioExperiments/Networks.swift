@@ -61,37 +61,37 @@ enum Networks {
     /// no activation between them (the problem set asks what that costs), ending in
     /// log-softmax.
     static let smallCNN = NetworkSpec(name: ModelKind.smallCNN.rawValue, layers: [
-        LayerSpec.conv2d(inChannels: 1, outChannels: 10, kernel: 5).named("conv1"),
-        LayerSpec.relu.named("relu1"), LayerSpec.maxPool2d(kernel: 2).named("pool1"),
-        LayerSpec.conv2d(inChannels: 10, outChannels: 20, kernel: 5).named("conv2"),
-        LayerSpec.relu.named("relu2"), LayerSpec.maxPool2d(kernel: 2).named("pool2"),
-        LayerSpec.flatten.named("flatten"),
-        LayerSpec.linear(inFeatures: 320, outFeatures: 128).named("fc1"),
-        LayerSpec.linear(inFeatures: 128, outFeatures: 10).named("fc2"),
-        LayerSpec.logSoftmax.named("log_softmax"),
+        "conv1": .conv2d(inChannels: 1, outChannels: 10, kernel: 5),
+        "relu1": .relu, "pool1": .maxPool2d(kernel: 2),
+        "conv2": .conv2d(inChannels: 10, outChannels: 20, kernel: 5),
+        "relu2": .relu, "pool2": .maxPool2d(kernel: 2),
+        "flatten": .flatten,
+        "fc1": .linear(inFeatures: 320, outFeatures: 128),
+        "fc2": .linear(inFeatures: 128, outFeatures: 10),
+        "log_softmax": .logSoftmax,
     ])
 
     /// The problem set's MLP: one hidden layer of 128 ReLUs, ending in log-softmax.
     static let mlp = NetworkSpec(name: ModelKind.mlp.rawValue, layers: [
-        LayerSpec.flatten.named("flatten"),
-        LayerSpec.linear(inFeatures: 784, outFeatures: 128).named("fc1"),
-        LayerSpec.relu.named("relu"),
-        LayerSpec.linear(inFeatures: 128, outFeatures: 10).named("fc2"),
-        LayerSpec.logSoftmax.named("log_softmax"),
+        "flatten": .flatten,
+        "fc1": .linear(inFeatures: 784, outFeatures: 128),
+        "relu": .relu,
+        "fc2": .linear(inFeatures: 128, outFeatures: 10),
+        "log_softmax": .logSoftmax,
     ])
 
     /// The CNN assignment's deeper CNN: two 5 × 5 convolutions of 32 and 64
     /// channels, a hidden layer of 500 with dropout 0.4, logits out.
     static let deepCNN = NetworkSpec(name: ModelKind.deepCNN.rawValue, layers: [
-        LayerSpec.conv2d(inChannels: 1, outChannels: 32, kernel: 5).named("conv1"),
-        LayerSpec.relu.named("relu1"), LayerSpec.maxPool2d(kernel: 2, stride: 2).named("pool1"),
-        LayerSpec.conv2d(inChannels: 32, outChannels: 64, kernel: 5).named("conv2"),
-        LayerSpec.relu.named("relu2"), LayerSpec.maxPool2d(kernel: 2, stride: 2).named("pool2"),
-        LayerSpec.flatten.named("flatten"),
-        LayerSpec.linear(inFeatures: 1024, outFeatures: 500).named("fc1"),
-        LayerSpec.relu.named("relu3"),
-        LayerSpec.dropout(p: 0.4).named("dropout1"),
-        LayerSpec.linear(inFeatures: 500, outFeatures: 10).named("fc2"),
+        "conv1": .conv2d(inChannels: 1, outChannels: 32, kernel: 5),
+        "relu1": .relu, "pool1": .maxPool2d(kernel: 2, stride: 2),
+        "conv2": .conv2d(inChannels: 32, outChannels: 64, kernel: 5),
+        "relu2": .relu, "pool2": .maxPool2d(kernel: 2, stride: 2),
+        "flatten": .flatten,
+        "fc1": .linear(inFeatures: 1024, outFeatures: 500),
+        "relu3": .relu,
+        "dropout1": .dropout(p: 0.4),
+        "fc2": .linear(inFeatures: 500, outFeatures: 10),
     ])
 }
 

@@ -47,6 +47,12 @@ public struct NetworkSpec: Hashable, Sendable {
         self.name = name; self.inputShape = inputShape; self.layers = layers
     }
 
+    /// The layers as an ordered list of module name: layer, as PyTorch's
+    /// `nn.Sequential(OrderedDict(...))` lists them.
+    public init(name: String, inputShape: [Int] = [1, 28, 28], layers: KeyValuePairs<String, LayerSpec>) {
+        self.init(name: name, inputShape: inputShape, layers: layers.map { $0.value.named($0.key) })
+    }
+
     /// Networks ending in log-softmax train with NLL; the others with cross-entropy on logits.
     public var loss: LossKind { layers.last?.spec == .logSoftmax ? .nll : .crossEntropy }
 

@@ -65,18 +65,38 @@ final class NetworkTests: XCTestCase {
         return String(h, radix: 16)
     }
 
-    func testLegacyComparison() throws {
+    /// Fingerprints of the initial weights as FolioNN built the networks before they
+    /// were described as data (checked then against the old code, tensor by tensor,
+    /// bit for bit): every cached run was trained from these weights.
+    func testInitialWeightsAreThoseOfEveryEarlierRun() throws {
+        let expected: [ModelKind: [UInt64: String]] = [
+            .simpleCNN: [0: "4c237c1863d47568", 1: "7c432eba03d7086b", 3: "6e88bfd47790b6af", 42: "198df7f78a8a7148"],
+            .simpleCNNBatchNorm: [0: "e64161f60da4a8c5", 1: "e29b11a7c14d5319", 3: "667ab94754360a68", 42: "dfdfb502a4e11314"],
+            .smallCNN: [0: "fd3677630bea324e", 1: "ef315834507692b6", 3: "7d219f0b3d5fc977", 42: "3464e55b91ac31"],
+            .mlp: [0: "360e232293942ddb", 1: "97164c129bdc2c3", 3: "a701f04396eeec00", 42: "8d57641909100b5b"],
+            .deepCNN: [0: "84b55b07b09b7e8f", 1: "4ef067f227d664d", 3: "9d5584b9c835fed8", 42: "82cea29810a81802"],
+        ]
         for kind in ModelKind.allCases {
-            for seed: UInt64 in [0, 1, 3, 42] {
-                let new = try Model(kind: kind, seed: seed)
-                let old = kind.legacyLayers(seed: seed)
-                XCTAssertEqual(new.layers.map(\.name), old.map(\.name), kind.rawValue)
-                XCTAssertEqual(new.layers.map(\.typeName), old.map(\.typeName), kind.rawValue)
-                let a = new.layers.flatMap(\.parameters), b = old.flatMap(\.parameters)
-                XCTAssertEqual(a.map(\.name), b.map(\.name))
-                XCTAssertEqual(a.map { $0.torchValues().map(\.bitPattern) }, b.map { $0.torchValues().map(\.bitPattern) }, "\(kind.rawValue) seed \(seed)")
-                print("FINGERPRINT \(kind.rawValue) \(seed) \(Self.fingerprint(b.map { ($0.name, $0.shape, $0.torchValues(), $0.isBuffer) })) \(Self.fingerprint(new.namedTensors()))")
+            for (seed, fingerprint) in expected[kind]! {
+                XCTAssertEqual(Self.fingerprint(try Model(kind: kind, seed: seed).namedTensors()), fingerprint,
+                               "\(kind.rawValue), seed \(seed)")
             }
         }
+    }
+
+    /// The identifiers are part of every training run's cache key (and of file
+    /// names and the command line): they must not change.
+    func testIdentifiersInCacheKeysAreUnchanged() throws {
+        XCTAssertEqual(ModelKind.allCases.map(\.rawValue), ["simple-cnn", "simple-cnn-bn", "small-cnn", "mlp", "deep-cnn"])
+        for kind in ModelKind.allCases { XCTAssertEqual(kind.network.name, kind.rawValue) }
+        let config = TrainingConfig(model: .simpleCNNBatchNorm, optimizer: .adam, learningRate: 1e-3, seed: 1,
+                                    dataset: .mnist, trainCount: 100, validationCount: 0, testCount: 0)
+        let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        XCTAssertTrue(json.contains("\"model\":\"simple-cnn-bn\""), json)
+        XCTAssertTrue(json.contains("\"engineVersion\":\(Engine.numericsVersion)"), json)
+    }
+
+    func testLossFollowsEachNetworksOutput() {
+        XCTAssertEqual(ModelKind.allCases.filter { $0.loss == .nll }, [.smallCNN, .mlp])
     }
 }
