@@ -84,7 +84,9 @@ let package = Package(
         .testTarget(name: "FolioNNTests", dependencies: ["FolioNN", "FolioData"], exclude: ["Fixtures"]),
         .testTarget(name: "FolioChartsTests", dependencies: ["FolioCharts"], resources: [.copy("References")]),
         .testTarget(name: "FolioDocumentTests", dependencies: ["FolioDocument"]),
-        .testTarget(name: "FolioChaptersTests", dependencies: ["FolioChapters", "FolioData", "FolioNN", "FolioCharts"]),
+        // The assignments' networks and experiments, apart from the engine's own tests.
+        .testTarget(name: "FolioExperimentsTests", dependencies: ["FolioExperiments", "FolioNN", "FolioData"]),
+        .testTarget(name: "FolioChaptersTests", dependencies: ["FolioChapters", "FolioData", "FolioNN", "FolioExperiments", "FolioCharts"]),
         .testTarget(name: "FolioBuildTests", dependencies: [
             "FolioBuild", "FolioTestSupport", "FolioData", "FolioExperiments", "FolioChapters", "FolioDocument",
         ], exclude: ["Fixtures"]),

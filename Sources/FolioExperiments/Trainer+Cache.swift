@@ -121,7 +121,7 @@ public struct ExperimentRunner: Sendable {
     }
 
     func makeTrainer(_ config: TrainingConfig, _ normalization: Normalization) throws -> Trainer {
-        try Trainer(kind: config.model, optimizer: config.optimizer, lr: config.learningRate,
+        try Trainer(network: config.model.network, optimizer: config.optimizer, lr: config.learningRate,
                     weightDecay: config.weightDecay, batchSize: config.batchSize, seed: config.seed,
                     normalization: normalization, threads: threads)
     }

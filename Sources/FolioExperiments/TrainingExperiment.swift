@@ -30,8 +30,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public var testCount: Int
     /// Record the training loss every this many batches (0: never).
     public var logEvery: Int = 0
-    /// Bumped whenever the engine's numerics change, so old caches are not reused.
-    public var engineVersion: Int = Engine.version
+    /// The engine's numerics version (`Engine.numericsVersion`), so runs of older
+    /// numerics are not reused.
+    public var engineVersion: Int = Engine.numericsVersion
 
     public init(model: ModelKind, optimizer: OptimizerKind, learningRate: Float, weightDecay: Float = 0,
                 batchSize: Int = 64, seed: UInt64, dataset: DatasetKind, scaling: InputScaling = .unit,
@@ -44,16 +45,6 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
 
     /// A short human name for logs: "simple-cnn + Adam (lr 0.001)".
     public var label: String { "\(model.rawValue) + \(optimizer.displayName) (lr \(learningRate))" }
-}
-
-public enum Engine {
-    /// Part of every training cache key; change it when results would change.
-    /// 2: the convolutions' input and first-layer weight gradients and batch
-    /// normalisation's statistics are summed in a different order.
-    /// 3: stride-1 convolutions with 3 × 3 or 5 × 5 kernels on 16k channels by Winograd.
-    /// 4: work split into four parts per thread, so partial sums cover smaller ranges.
-    /// 5: 5 × 5 kernels by F(4 × 4, 5 × 5) rather than F(2 × 2, 5 × 5).
-    public static let version = 5
 }
 
 /// One finished epoch, as stored in the cache.

@@ -4,25 +4,33 @@ import FolioData
 import Glibc
 #endif
 
+/// One throughput measurement: a network trained with one optimiser, or run in
+/// evaluation mode only, on batches of a fixed size.
+public struct BenchmarkCase: Sendable {
+    /// How results and command-line selections name it, e.g. "simple-cnn.adam.train".
+    public var key: String
+    public var network: NetworkSpec
+    /// The optimiser of a training step; nil measures inference (forward only).
+    public var optimizer: OptimizerKind?
+    public var learningRate: Float
+    public var batchSize: Int
+
+    public init(key: String, network: NetworkSpec, optimizer: OptimizerKind?, learningRate: Float = 1e-3, batchSize: Int = 64) {
+        self.key = key; self.network = network; self.optimizer = optimizer
+        self.learningRate = learningRate; self.batchSize = batchSize
+    }
+}
+
 /// Training and inference throughput, measured as ../shared/bench/torch_bench.py
 /// measures PyTorch: batches drawn in advance from a random permutation of the
 /// training images, 20 warm-up steps, then the median rate of chunks of about
 /// seconds/7 each (at least 0.2 s, at least three chunks).
 public enum Benchmark {
-    public static let keys: [String] = [
-        "simple-cnn.adam.train", "simple-cnn.sgd.train", "simple-cnn-bn.adam.train",
-        "simple-cnn.infer64", "simple-cnn.infer1000", "mlp.sgd.train",
-        "small-cnn.sgd.train", "deep-cnn.adam.train",
-    ]
-
-    /// Images per second for each key.
-    public static func run(keys: [String], seconds: Double, threads: Int, train: ImageSet) throws -> [String: Double] {
-        if let unknown = keys.first(where: { !Self.keys.contains($0) }) {
-            throw ModelError("unknown benchmark key \(unknown); known: \(Self.keys.joined(separator: ", "))")
-        }
+    /// Images per second for each case, by key.
+    public static func run(_ cases: [BenchmarkCase], seconds: Double, threads: Int, train: ImageSet) throws -> [String: Double] {
         Model.setThreads(threads)
         var result: [String: Double] = [:]
-        for key in keys { result[key] = try measure(key, seconds: seconds, train: train) }
+        for c in cases { result[c.key] = try measure(c, seconds: seconds, train: train) }
         return result
     }
 
@@ -33,18 +41,10 @@ public enum Benchmark {
         return Double(usage.ru_maxrss) / 1024
     }
 
-    private static func measure(_ key: String, seconds: Double, train: ImageSet) throws -> Double {
-        let parts = key.split(separator: ".").map(String.init)
-        guard let kind = ModelKind(rawValue: parts[0]) else { throw ModelError("unknown model in key \(key)") }
-        let model = try Model(kind: kind, seed: 0)
-        let inference = parts[1].hasPrefix("infer")
-        let batch = inference ? Int(parts[1].dropFirst(5))! : 64
-        var optimizer: Optimizer? = nil
-        if !inference {
-            let kindOpt: OptimizerKind = parts[1] == "adam" ? .adam : .sgd
-            let lr: Float = kindOpt == .adam ? 1e-3 : (kind == .simpleCNN || kind == .simpleCNNBatchNorm ? 1e-3 : 1e-2)
-            optimizer = Optimizer(kind: kindOpt, parameters: model.parameters, learningRate: lr)
-        }
+    private static func measure(_ c: BenchmarkCase, seconds: Double, train: ImageSet) throws -> Double {
+        let model = try Model(network: c.network, seed: 0)
+        let batch = c.batchSize
+        let optimizer = c.optimizer.map { Optimizer(kind: $0, parameters: model.parameters, learningRate: c.learningRate) }
         model.prepare(maxBatch: batch)
         // Pre-drawn batches (at most ~25,600 images' worth, to bound memory).
         var rng = SeededGenerator(seed: 0, stream: "bench")
@@ -63,7 +63,7 @@ public enum Benchmark {
             if let optimizer {
                 let out = model.forward(input, n: batch, training: true)
                 _ = labels[b].withUnsafeBufferPointer {
-                    model.kind.loss.loss(out, labels: $0.baseAddress!, rows: batch, classes: model.classes, grad: grad.pointer)
+                    model.loss.loss(out, labels: $0.baseAddress!, rows: batch, classes: model.classes, grad: grad.pointer)
                 }
                 model.backward(grad.pointer, n: batch, needInputGradient: false)
                 optimizer.update()

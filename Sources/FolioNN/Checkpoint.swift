@@ -20,15 +20,15 @@ extension Model {
     /// Writes the weights (atomically) with optional string metadata.
     public func saveCheckpoint(to url: URL, metadata: [String: String] = [:]) throws {
         var meta = metadata
-        meta["model"] = kind.rawValue
+        meta["model"] = name
         try Safetensors.write(checkpointTensors(), metadata: meta, to: url)
     }
 
     /// The weights as the bytes of a safetensors file, for a caller that writes them itself.
     public func checkpointBytes(metadata: [String: String] = [:]) throws -> [UInt8] {
         var meta = metadata
-        meta["model"] = kind.rawValue
-        return try Safetensors.encode(checkpointTensors(), metadata: meta, path: "(weights of \(kind.rawValue))")
+        meta["model"] = name
+        return try Safetensors.encode(checkpointTensors(), metadata: meta, path: "(weights of \(name))")
     }
 
     /// Loads weights from a safetensors file; a missing, extra or mis-shaped tensor
@@ -57,7 +57,7 @@ extension Trainer {
     /// Weights and optimiser state after `epoch` epochs, for resuming exactly.
     public func saveState(to url: URL, epoch: Int) throws {
         let tensors = model.checkpointTensors() + optimizer.namedState().map(Model.namedTensor)
-        try Safetensors.write(tensors, metadata: ["epoch": "\(epoch)", "model": model.kind.rawValue,
+        try Safetensors.write(tensors, metadata: ["epoch": "\(epoch)", "model": model.name,
                                                   "optimizer": optimizer.kind.rawValue], to: url)
     }
 

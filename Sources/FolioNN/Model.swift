@@ -10,11 +10,12 @@ public struct ModelError: Error, CustomStringConvertible, Sendable {
 /// A network: its layers in forward order, the storage for one batch size, and the
 /// forward and backward passes through all of them.
 ///
-/// Inputs are N samples of 1 × 28 × 28 floats (channels-last, which for one channel
-/// is PyTorch's NCHW). Outputs are N × 10: logits, or log-probabilities for models
-/// ending in log-softmax (`kind.loss` says which loss applies).
+/// Inputs are N samples of the network's input shape (channels-last, which for one
+/// channel is PyTorch's NCHW). Outputs are N × classes: logits, or log-probabilities
+/// for networks ending in log-softmax (`loss` says which loss applies).
 public final class Model {
-    public let kind: ModelKind
+    /// The description the model was built from.
+    public let network: NetworkSpec
     public let layers: [Layer]
     /// Per-sample input shape in PyTorch order.
     public let inputShape: [Int]
@@ -31,15 +32,16 @@ public final class Model {
     private let inputCopy = FloatStorage(count: 1)
     private let outputGrad = FloatStorage(count: 1)
 
-    /// Builds the network with PyTorch's default initialisation drawn from `seed`.
-    public init(kind: ModelKind, seed: UInt64, inputShape: [Int] = [1, 28, 28]) throws {
-        self.kind = kind
-        self.inputShape = inputShape
-        layers = kind.layers(seed: seed)
+    /// Builds the network with PyTorch's default initialisation drawn from `seed`;
+    /// a layer that does not fit its input shape is an error naming it.
+    public init(network: NetworkSpec, seed: UInt64) throws {
+        self.network = network
+        inputShape = network.inputShape
+        layers = network.makeLayers(seed: seed)
         var s = [inputShape]
         for layer in layers { s.append(try layer.outputShape(for: s.last!)) }
         shapes = s
-        guard let out = s.last, out.count == 1 else { throw ModelError("\(kind.rawValue): output is not a vector") }
+        guard let out = s.last, out.count == 1 else { throw ModelError("\(network.name): output is not a vector") }
         classes = out[0]
         layerOutputs = Array(repeating: nil, count: layers.count)
         pools = layers.compactMap { $0 as? MaxPool2d }
@@ -69,6 +71,12 @@ public final class Model {
     }
 
     public var inputSize: Int { inputShape.reduce(1, *) }
+
+    /// The network's name, for errors, logs and checkpoint metadata.
+    public var name: String { network.name }
+
+    /// The training loss that fits the output: NLL after log-softmax, else cross-entropy.
+    public var loss: LossKind { network.loss }
 
     /// Runs `n` samples through the network. `x` must stay unchanged until `backward`.
     /// Training mode uses batch statistics and dropout. `inferenceOnly` promises that
@@ -176,10 +184,10 @@ public final class Model {
     public func load(named tensors: [String: (shape: [Int], values: [Float])]) throws {
         let params = parameters
         for p in params {
-            guard let t = tensors[p.name] else { throw ModelError("tensor \(p.name) is missing for model \(kind.rawValue)") }
+            guard let t = tensors[p.name] else { throw ModelError("tensor \(p.name) is missing for model \(network.name)") }
             let sameShape = t.shape == p.shape || (p.shape.isEmpty && t.shape == [1])
             guard sameShape else {
-                throw ModelError("tensor \(p.name) has shape \(t.shape) but \(kind.rawValue) expects \(p.shape)")
+                throw ModelError("tensor \(p.name) has shape \(t.shape) but \(network.name) expects \(p.shape)")
             }
             guard t.values.count == p.count else {
                 throw ModelError("tensor \(p.name) has \(t.values.count) values for shape \(t.shape)")
@@ -187,7 +195,7 @@ public final class Model {
         }
         let known = Set(params.map(\.name))
         if let extra = tensors.keys.sorted().first(where: { !known.contains($0) }) {
-            throw ModelError("tensor \(extra) is not part of model \(kind.rawValue)")
+            throw ModelError("tensor \(extra) is not part of model \(network.name)")
         }
         for p in params { p.setTorchValues(tensors[p.name]!.values) }
     }

@@ -15,6 +15,16 @@ import Glibc
 /// OpenBLAS itself runs single-threaded inside each part, so the two levels never
 /// compete for the cores.
 public enum Engine {
+    /// The version of the engine's numerics, part of every cached training run's key:
+    /// bump it whenever the same configuration would give different weights, so
+    /// results of older code are never served as this code's.
+    /// 2: the convolutions' input and first-layer weight gradients and batch
+    /// normalisation's statistics are summed in a different order.
+    /// 3: stride-1 convolutions with 3 × 3 or 5 × 5 kernels on 16k channels by Winograd.
+    /// 4: work split into four parts per thread, so partial sums cover smaller ranges.
+    /// 5: 5 × 5 kernels by F(4 × 4, 5 × 5) rather than F(2 × 2, 5 × 5).
+    public static let numericsVersion = 5
+
     nonisolated(unsafe) public private(set) static var threads = 1
     nonisolated(unsafe) private static var pool: WorkerPool?
 

@@ -55,11 +55,11 @@ public final class Trainer {
     private let outputGrad = FloatStorage(count: 1)
     private var labels: [Int32] = []
 
-    public init(kind: ModelKind, optimizer: OptimizerKind, lr: Float, weightDecay: Float = 0, batchSize: Int = 64,
+    public init(network: NetworkSpec, optimizer: OptimizerKind, lr: Float, weightDecay: Float = 0, batchSize: Int = 64,
                 seed: UInt64, normalization: Normalization = .unit, threads: Int = 2) throws {
         precondition(batchSize > 0)
         Model.setThreads(threads)
-        model = try Model(kind: kind, seed: seed)
+        model = try Model(network: network, seed: seed)
         self.optimizer = Optimizer(kind: optimizer, parameters: model.parameters, learningRate: lr, weightDecay: weightDecay)
         self.batchSize = batchSize
         self.seed = seed
@@ -107,10 +107,10 @@ public final class Trainer {
         sampler.fill(batch, into: inputs.pointer, labels: &labels)
         let out = model.forward(inputs.pointer, n: n, training: true)
         let loss = labels.withUnsafeBufferPointer {
-            model.kind.loss.loss(out, labels: $0.baseAddress!, rows: n, classes: model.classes, grad: outputGrad.pointer)
+            model.loss.loss(out, labels: $0.baseAddress!, rows: n, classes: model.classes, grad: outputGrad.pointer)
         }
         guard loss.isFinite else {
-            throw NonFiniteLossError(model: model.kind.rawValue, epoch: epoch, batch: batchNumber, loss: loss)
+            throw NonFiniteLossError(model: model.name, epoch: epoch, batch: batchNumber, loss: loss)
         }
         model.backward(outputGrad.pointer, n: n, needInputGradient: false)
         optimizer.update()
@@ -144,7 +144,7 @@ extension Model {
             sampler.fill(batch, into: x.pointer, labels: &labels)
             let out = forward(x.pointer, n: n, training: false, inferenceOnly: true)
             lossSum += Double(labels.withUnsafeBufferPointer {
-                kind.loss.loss(out, labels: $0.baseAddress!, rows: n, classes: k, grad: nil)
+                loss.loss(out, labels: $0.baseAddress!, rows: n, classes: k, grad: nil)
             })
             batches += 1
             probs.withUnsafeMutableBufferPointer { Softmax.softmax(out, into: $0.baseAddress!, rows: n, classes: k) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FolioBuild
 import Foundation
 import FolioCharts
+import FolioExperiments
 import FolioNN
 
 /// `folio bench`: training and inference throughput on the real data.
@@ -33,12 +34,12 @@ struct BenchCommand: ParsableCommand {
             for t in try Gallery.timings() { print("\(t.name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(format: "%.3f", t.seconds)) s") }
             return
         }
-        let keys = only.map { $0.split(separator: ",").map(String.init) } ?? Benchmark.keys
-        if let unknown = keys.first(where: { !Benchmark.keys.contains($0) }) {
-            throw ValidationError("unknown key \(unknown); keys: \(Benchmark.keys.joined(separator: ", "))")
+        let keys = only.map { $0.split(separator: ",").map(String.init) } ?? AssignmentBenchmarks.keys
+        if let unknown = keys.first(where: { !AssignmentBenchmarks.keys.contains($0) }) {
+            throw ValidationError("unknown key \(unknown); keys: \(AssignmentBenchmarks.keys.joined(separator: ", "))")
         }
         let data = try source.load()
-        var results = try Benchmark.run(keys: keys, seconds: seconds, threads: threads, train: data.train)
+        var results = try Benchmark.run(try AssignmentBenchmarks.cases(keys: keys), seconds: seconds, threads: threads, train: data.train)
         results["peak_rss_mb"] = Benchmark.peakResidentMegabytes()
         if json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys]), as: UTF8.self))

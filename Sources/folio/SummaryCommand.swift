@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FolioExperiments
 import FolioNN
 
 /// `folio summary`: the model-summary table and the parameter and neuron counts.

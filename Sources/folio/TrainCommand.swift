@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FolioData
+import FolioExperiments
 import FolioNN
 
 extension ModelKind: ExpressibleByArgument {}
@@ -58,7 +59,7 @@ struct TrainCommand: ParsableCommand {
         let split = Split(count: data.train.count, trainCount: trainCount, validationCount: validationCount, seed: runOptions.seed)
         let normalization: Normalization = normalize ? .standardising(data.train.subset(split.train))
             : (model == .deepCNN ? .half : .unit)
-        let trainer = try Trainer(kind: model, optimizer: optimizer, lr: lr, weightDecay: weightDecay, batchSize: batchSize,
+        let trainer = try Trainer(network: model.network, optimizer: optimizer, lr: lr, weightDecay: weightDecay, batchSize: batchSize,
                                   seed: runOptions.seed, normalization: normalization, threads: runOptions.threads)
         for epoch in 1...epochs {
             let stats = try trainer.trainEpoch(set: data.train, indices: split.train, epoch: epoch)

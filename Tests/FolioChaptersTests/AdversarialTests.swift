@@ -1,5 +1,6 @@
 @testable import FolioChapters
 import FolioData
+import FolioExperiments
 import FolioNN
 import XCTest
 

@@ -1,4 +1,5 @@
 @testable import FolioChapters
+import FolioExperiments
 import FolioNN
 import XCTest
 

@@ -193,7 +193,7 @@ final class LayerGradientTests: XCTestCase {
     /// inputGradient skips the weight gradients (they keep their values) and leaves
     /// the model computing them again for the next backward pass.
     func testInputGradientSkipsAndRestoresParameterGradients() throws {
-        let model = try Model(kind: .simpleCNN, seed: 3)
+        let model = try Model(network: TestNetworks.convolutional(), seed: 3)
         var rng = SeededGenerator(seed: 12)
         let x = (0..<(2 * 784)).map { _ in rng.uniform(0, 1) }
         let r = GradientCheck.randomArray(20, &rng)
@@ -212,15 +212,15 @@ final class LayerGradientTests: XCTestCase {
             }
             return m.trainableParameters.map { Array($0.gradients) }
         }
-        let fresh = try Model(kind: .simpleCNN, seed: 3)
+        let fresh = try Model(network: TestNetworks.convolutional(), seed: 3)
         fresh.prepare(maxBatch: 2)
         XCTAssertEqual(parameterGradients(model), parameterGradients(fresh))
     }
 
     /// The input gradient of whole models, on a few pixels of one image.
     func testModelInputGradient() throws {
-        for kind in ModelKind.allCases {
-            let model = try Model(kind: kind, seed: 3)
+        for network in TestNetworks.all {
+            let model = try Model(network: network, seed: 3)
             var rng = SeededGenerator(seed: 11)
             let x = (0..<784).map { _ in rng.uniform(0, 1) }
             let r = GradientCheck.randomArray(10, &rng)
@@ -234,7 +234,7 @@ final class LayerGradientTests: XCTestCase {
                 var p = x, m = x
                 p[i] += 1e-2; m[i] -= 1e-2
                 let numeric = (objective(p) - objective(m)) / 2e-2
-                XCTAssertEqual(Double(dx[i]), numeric, accuracy: 2e-2 * max(1, abs(numeric)), "\(kind.rawValue) pixel \(i)")
+                XCTAssertEqual(Double(dx[i]), numeric, accuracy: 2e-2 * max(1, abs(numeric)), "\(network.name) pixel \(i)")
             }
         }
     }

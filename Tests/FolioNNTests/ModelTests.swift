@@ -3,54 +3,8 @@ import FolioData
 @testable import FolioNN
 
 final class ModelTests: XCTestCase {
-    func testParameterAndNeuronCounts() throws {
-        let cnn = try Model(kind: .simpleCNN, seed: 0)
-        XCTAssertEqual(cnn.parameterCount, 799_078)
-        XCTAssertEqual(cnn.convolutionalParameterCount, 9_568)
-        XCTAssertEqual(cnn.fullyConnectedParameterCount, 789_510)
-        XCTAssertEqual(cnn.parametersPerLayer.map(\.parameters), [320, 9_248, 784_500, 5_010])
-        XCTAssertEqual(cnn.neuronCount, 31_870)
-        XCTAssertEqual(cnn.convolutionalNeuronCount, 31_360)
-        XCTAssertEqual(cnn.fullyConnectedNeuronCount, 510)
-        XCTAssertEqual(cnn.neuronsPerLayer.map(\.neurons), [25_088, 6_272, 500, 10])
-        XCTAssertEqual(try Model(kind: .simpleCNNBatchNorm, seed: 0).parameterCount, 800_206)
-        XCTAssertEqual(try Model(kind: .mlp, seed: 0).parameterCount, 101_770)
-        let small = try Model(kind: .smallCNN, seed: 0)
-        XCTAssertEqual(small.parameterCount, 47_658)
-        XCTAssertEqual(small.parametersPerLayer.map(\.parameters), [260, 5_020, 41_088, 1_290])
-    }
-
-    func testPyTorchNamesAndSummaryRows() throws {
-        let bn = try Model(kind: .simpleCNNBatchNorm, seed: 0)
-        let names = bn.namedTensors().map(\.name)
-        XCTAssertEqual(names.prefix(7), ["conv_block.0.weight", "conv_block.0.bias", "conv_block.1.weight", "conv_block.1.bias",
-                                         "conv_block.1.running_mean", "conv_block.1.running_var", "conv_block.1.num_batches_tracked"])
-        XCTAssertTrue(names.contains("conv_block.4.weight") && names.contains("conv_block.5.running_var"))
-        XCTAssertTrue(names.contains("fc_block.1.running_mean") && names.contains("fc_block.3.bias"))
-        XCTAssertEqual(bn.namedTensors().filter(\.isBuffer).count, 9)
-        let plain = try Model(kind: .simpleCNN, seed: 0)
-        XCTAssertEqual(plain.namedTensors().map(\.name), ["conv_block.0.weight", "conv_block.0.bias", "conv_block.3.weight",
-            "conv_block.3.bias", "fc_block.0.weight", "fc_block.0.bias", "fc_block.2.weight", "fc_block.2.bias"])
-        XCTAssertEqual(plain.namedTensors()[0].shape, [32, 1, 3, 3])
-        let rows = plain.layerRows(inputShape: [1, 28, 28])
-        // Every module is a row, Flatten included, in all of Folio's layer tables.
-        XCTAssertEqual(rows.map(\.layer), ["Conv2d-1", "ReLU-2", "MaxPool2d-3", "Conv2d-4", "ReLU-5", "MaxPool2d-6",
-                                           "Flatten-7", "Linear-8", "ReLU-9", "Linear-10"])
-        XCTAssertEqual(rows[0].outputShape, [-1, 32, 28, 28])
-        XCTAssertEqual(rows[5].outputShape, [-1, 32, 7, 7])
-        XCTAssertEqual(rows.map(\.parameters).reduce(0, +), 799_078)
-        let small = try Model(kind: .smallCNN, seed: 0).layerRows(inputShape: [1, 28, 28])
-        // The problem set's network has no activation between its two linear layers.
-        XCTAssertEqual(small.map(\.layer), ["Conv2d-1", "ReLU-2", "MaxPool2d-3", "Conv2d-4", "ReLU-5", "MaxPool2d-6",
-                                            "Flatten-7", "Linear-8", "Linear-9"])
-        XCTAssertEqual(small[3].outputShape, [-1, 20, 8, 8])
-        XCTAssertEqual(try Model(kind: .deepCNN, seed: 0).layerRows(inputShape: [1, 28, 28]).map(\.layer),
-                       ["Conv2d-1", "ReLU-2", "MaxPool2d-3", "Conv2d-4", "ReLU-5", "MaxPool2d-6", "Flatten-7",
-                        "Linear-8", "ReLU-9", "Dropout-10", "Linear-11"])
-    }
-
     func testInitialisationBoundsAndSeed() throws {
-        let model = try Model(kind: .simpleCNNBatchNorm, seed: 5)
+        let model = try Model(network: TestNetworks.convolutional(batchNorm: true), seed: 5)
         for layer in model.layers {
             if let conv = layer as? Conv2d {
                 let bound = 1 / Float(conv.inChannels * conv.kernel * conv.kernel).squareRoot()
@@ -73,9 +27,9 @@ final class ModelTests: XCTestCase {
                 XCTAssertTrue(bn.runningMean.values.allSatisfy { $0 == 0 } && bn.runningVar.values.allSatisfy { $0 == 1 })
             }
         }
-        let again = try Model(kind: .simpleCNNBatchNorm, seed: 5).namedTensors().map(\.values)
+        let again = try Model(network: TestNetworks.convolutional(batchNorm: true), seed: 5).namedTensors().map(\.values)
         XCTAssertEqual(model.namedTensors().map(\.values), again)
-        XCTAssertNotEqual(try Model(kind: .simpleCNNBatchNorm, seed: 6).namedTensors()[0].values, again[0])
+        XCTAssertNotEqual(try Model(network: TestNetworks.convolutional(batchNorm: true), seed: 6).namedTensors()[0].values, again[0])
     }
 
     /// The convolution, with weights given in PyTorch's [out, in, kh, kw] layout,
@@ -113,7 +67,7 @@ final class ModelTests: XCTestCase {
     }
 
     func testLoadRejectsBadTensorsAndRoundTrips() throws {
-        let a = try Model(kind: .simpleCNN, seed: 1), b = try Model(kind: .simpleCNN, seed: 2)
+        let a = try Model(network: TestNetworks.convolutional(), seed: 1), b = try Model(network: TestNetworks.convolutional(), seed: 2)
         var named = Dictionary(uniqueKeysWithValues: a.namedTensors().map { ($0.name, (shape: $0.shape, values: $0.values)) })
         try b.load(named: named)
         var rng = SeededGenerator(seed: 4)
@@ -165,8 +119,8 @@ final class ModelTests: XCTestCase {
     /// A forward pass that promises no backward (skipping the pools' argmax) gives the
     /// same outputs, bit for bit, as one that keeps what backward needs.
     func testInferenceOnlyForwardGivesTheSameOutputs() throws {
-        for kind in [ModelKind.simpleCNN, .simpleCNNBatchNorm, .deepCNN] {
-            let model = try Model(kind: kind, seed: 5)
+        for network in [TestNetworks.convolutional(), TestNetworks.convolutional(batchNorm: true), TestNetworks.withDropout] {
+            let model = try Model(network: network, seed: 5)
             model.prepare(maxBatch: 3)
             var rng = SeededGenerator(seed: 6)
             var x = (0..<(3 * 784)).map { _ in rng.uniform(0, 1) }
@@ -175,7 +129,7 @@ final class ModelTests: XCTestCase {
                 let b = Array(UnsafeBufferPointer(start: model.forward(xp.baseAddress!, n: 3, training: false, inferenceOnly: true), count: 30))
                 return (a, b)
             }
-            XCTAssertEqual(kept, skipped, kind.rawValue)
+            XCTAssertEqual(kept, skipped, network.name)
         }
     }
 
@@ -183,8 +137,8 @@ final class ModelTests: XCTestCase {
     /// the same outputs, and after backward the same gradients, as the layers run one
     /// by one; with a batch that leaves one thread an odd number of images.
     func testFusedFirstStageMatchesLayerByLayer() throws {
-        for kind in [ModelKind.simpleCNN, .deepCNN] {
-            let fused = try Model(kind: kind, seed: 8), plain = try Model(kind: kind, seed: 8)
+        for network in [TestNetworks.convolutional(), TestNetworks.withDropout] {
+            let fused = try Model(network: network, seed: 8), plain = try Model(network: network, seed: 8)
             let n = 5
             fused.prepare(maxBatch: n); plain.prepare(maxBatch: n)
             var rng = SeededGenerator(seed: 9)
@@ -212,7 +166,7 @@ final class ModelTests: XCTestCase {
                     return outputs + model.trainableParameters.flatMap { Array($0.gradients) }
                 }
             }
-            XCTAssertEqual(run(fused, layerByLayer: false), run(plain, layerByLayer: true), kind.rawValue)
+            XCTAssertEqual(run(fused, layerByLayer: false), run(plain, layerByLayer: true), network.name)
         }
     }
 
@@ -249,7 +203,7 @@ final class ModelTests: XCTestCase {
     }
 
     func testActivationReadouts() throws {
-        let model = try Model(kind: .simpleCNN, seed: 2)
+        let model = try Model(network: TestNetworks.convolutional(), seed: 2)
         var rng = SeededGenerator(seed: 1)
         _ = model.outputs((0..<784).map { _ in rng.uniform(0, 1) }, count: 1)
         let conv1 = try XCTUnwrap(model.activation("conv1")), raw = try XCTUnwrap(model.activation("conv1.raw"))

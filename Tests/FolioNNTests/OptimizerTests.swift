@@ -73,7 +73,7 @@ final class OptimizerTests: XCTestCase {
     }
 
     func testStateRoundTripContinuesIdentically() throws {
-        let model = try Model(kind: .smallCNN, seed: 1)
+        let model = try Model(network: TestNetworks.smallConvolutional, seed: 1)
         let opt = Optimizer(kind: .adam, parameters: model.parameters, learningRate: 1e-3)
         for p in model.trainableParameters { for i in 0..<p.count { p.gradients[i] = Float(i % 7) * 0.01 } }
         opt.update()
@@ -81,7 +81,7 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(state.first?.name, "opt.step")
         XCTAssertTrue(state.contains { $0.name == "opt.conv1.weight.exp_avg_sq" && $0.shape == [10, 1, 5, 5] })
         // A fresh optimiser over a copy of the model, loaded with the state, takes the same next step.
-        let twin = try Model(kind: .smallCNN, seed: 1)
+        let twin = try Model(network: TestNetworks.smallConvolutional, seed: 1)
         try twin.load(named: Dictionary(uniqueKeysWithValues: model.namedTensors().map { ($0.name, ($0.shape, $0.values)) }))
         let opt2 = Optimizer(kind: .adam, parameters: twin.parameters, learningRate: 1e-3)
         try opt2.loadState(named: Dictionary(uniqueKeysWithValues: state.map { ($0.name, ($0.shape, $0.values)) }))

@@ -18,12 +18,12 @@ final class TrainingTests: XCTestCase {
         let indices = Array(0..<640)
         var runs: [[[Float]]] = []
         for _ in 0..<2 {
-            let t = try Trainer(kind: .simpleCNNBatchNorm, optimizer: .adam, lr: 1e-3, batchSize: 64, seed: 42, threads: 2)
+            let t = try Trainer(network: TestNetworks.convolutional(batchNorm: true), optimizer: .adam, lr: 1e-3, batchSize: 64, seed: 42, threads: 2)
             _ = try t.trainEpoch(set: set, indices: indices, epoch: 1)
             runs.append(weights(t))
         }
         XCTAssertEqual(runs[0], runs[1])
-        let other = try Trainer(kind: .simpleCNNBatchNorm, optimizer: .adam, lr: 1e-3, batchSize: 64, seed: 43, threads: 2)
+        let other = try Trainer(network: TestNetworks.convolutional(batchNorm: true), optimizer: .adam, lr: 1e-3, batchSize: 64, seed: 43, threads: 2)
         _ = try other.trainEpoch(set: set, indices: indices, epoch: 1)
         XCTAssertNotEqual(weights(other), runs[0])
     }
@@ -34,7 +34,7 @@ final class TrainingTests: XCTestCase {
         let set = TestData.mnist.train
         let indices = Array(0..<300)
         func make() throws -> Trainer {
-            try Trainer(kind: .deepCNN, optimizer: .adam, lr: 1e-3, batchSize: 50, seed: 7, normalization: .half, threads: 1)
+            try Trainer(network: TestNetworks.withDropout, optimizer: .adam, lr: 1e-3, batchSize: 50, seed: 7, normalization: .half, threads: 1)
         }
         let straight = try make()
         _ = try straight.trainEpoch(set: set, indices: indices, epoch: 1)
@@ -51,7 +51,7 @@ final class TrainingTests: XCTestCase {
 
     func testSmallRunLearns() throws {
         let data = TestData.mnist
-        let t = try Trainer(kind: .simpleCNN, optimizer: .adam, lr: 1e-3, batchSize: 64, seed: 1, threads: 2)
+        let t = try Trainer(network: TestNetworks.convolutional(), optimizer: .adam, lr: 1e-3, batchSize: 64, seed: 1, threads: 2)
         var progressCalls = 0
         let stats = try t.trainEpoch(set: data.train, indices: Array(0..<2000), epoch: 1, logEvery: 10) { batch, count, rate in
             progressCalls += 1
@@ -80,7 +80,7 @@ final class TrainingTests: XCTestCase {
 
     func testNLLModelsLearnWithSGD() throws {
         let data = TestData.mnist
-        let t = try Trainer(kind: .mlp, optimizer: .sgd, lr: 0.05, batchSize: 32, seed: 1,
+        let t = try Trainer(network: TestNetworks.mlp, optimizer: .sgd, lr: 0.05, batchSize: 32, seed: 1,
                             normalization: Normalization(mean: 0.1307, std: 0.3081), threads: 1)
         _ = try t.trainEpoch(set: data.train, indices: Array(0..<2000), epoch: 1)
         let accuracy = t.evaluate(set: data.test, indices: Array(0..<1000)).accuracy
@@ -89,47 +89,12 @@ final class TrainingTests: XCTestCase {
     }
 
     func testDivergenceNamesModelEpochAndBatch() throws {
-        let t = try Trainer(kind: .mlp, optimizer: .sgd, lr: 1e30, batchSize: 16, seed: 1, threads: 1)
+        let t = try Trainer(network: TestNetworks.mlp, optimizer: .sgd, lr: 1e30, batchSize: 16, seed: 1, threads: 1)
         XCTAssertThrowsError(try t.trainEpoch(set: TestData.mnist.train, indices: Array(0..<320), epoch: 3)) { error in
             let e = error as? NonFiniteLossError
             XCTAssertEqual(e?.model, "mlp")
             XCTAssertEqual(e?.epoch, 3)
             XCTAssertTrue("\(error)".contains("epoch 3, batch"))
         }
-    }
-
-    /// Throughput in release builds: FOLIO_BENCH=1 swift test -c release --filter testBenchmark
-    func testBenchmark() throws {
-        guard let value = ProcessInfo.processInfo.environment["FOLIO_BENCH"] else {
-            throw XCTSkip("set FOLIO_BENCH=1 (or a comma-separated key list) to measure throughput")
-        }
-        let keys = value == "1" ? Benchmark.keys : value.split(separator: ",").map(String.init)
-        let seconds = Double(ProcessInfo.processInfo.environment["FOLIO_BENCH_SECONDS"] ?? "4") ?? 4
-        let threads = Int(ProcessInfo.processInfo.environment["FOLIO_BENCH_THREADS"] ?? "2") ?? 2
-        let result = try Benchmark.run(keys: keys, seconds: seconds, threads: threads, train: TestData.mnist.train)
-        for key in keys { print(String(format: "BENCH %-28@ %10.1f images/s", key, result[key]!)) }
-        print(String(format: "BENCH peak RSS %.1f MB", Benchmark.peakResidentMegabytes()))
-    }
-}
-
-/// The spec's protocol on the full data, for release builds:
-/// FOLIO_FULL_EPOCHS=1 swift test -c release --filter testFullProtocol
-final class FullRunTests: XCTestCase {
-    func testFullProtocol() throws {
-        guard let value = ProcessInfo.processInfo.environment["FOLIO_FULL_EPOCHS"], let epochs = Int(value) else {
-            throw XCTSkip("set FOLIO_FULL_EPOCHS=N to train SimpleCNN + Adam on the 50,000/10,000 split")
-        }
-        let kind = ModelKind(rawValue: ProcessInfo.processInfo.environment["FOLIO_FULL_MODEL"] ?? "simple-cnn")!
-        let opt = OptimizerKind(rawValue: ProcessInfo.processInfo.environment["FOLIO_FULL_OPTIMIZER"] ?? "adam")!
-        let data = TestData.mnist
-        let split = Split(count: data.train.count, trainCount: 50_000, validationCount: 10_000, seed: 0)
-        let t = try Trainer(kind: kind, optimizer: opt, lr: 1e-3, batchSize: 64, seed: 0, threads: 2)
-        for epoch in 1...epochs {
-            let s = try t.trainEpoch(set: data.train, indices: split.train, epoch: epoch)
-            let v = t.evaluate(set: data.train, indices: split.validation)
-            print(String(format: "FULL epoch %d: train loss %.4f, validation loss %.4f, accuracy %.2f %%, %.1f s (%.0f images/s)",
-                         epoch, s.meanLoss, v.loss, v.accuracy * 100, s.seconds, Double(s.images) / s.seconds))
-        }
-        print(String(format: "FULL test accuracy %.2f %%", t.evaluate(set: data.test).accuracy * 100))
     }
 }

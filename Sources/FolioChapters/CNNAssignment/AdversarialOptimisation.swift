@@ -24,7 +24,7 @@ enum Adversarial {
     /// pixels, from one forward and one backward pass. The model must output logits.
     static func evaluate(_ model: Model, _ x: [Float], count n: Int, _ objective: Objective)
         -> (logits: [Float], values: [Float], gradient: [Float]) {
-        precondition(model.kind.loss == .crossEntropy, "\(model.kind.rawValue) does not output logits")
+        precondition(model.loss == .crossEntropy, "\(model.name) does not output logits")
         precondition(objective.targets.count == n, "one target per image")
         let k = model.classes, pixels = model.inputSize
         // d(logit_t)/d(outputs) is one-hot at the target.

@@ -1,4 +1,5 @@
 import FolioDocument
+import FolioExperiments
 import FolioNN
 
 /// 1.4: parameters derived layer by layer from the layers' shapes, for the SimpleCNN

@@ -1,4 +1,5 @@
 import FolioDocument
+import FolioExperiments
 import FolioNN
 
 /// 1.3: every layer's input and output shape, the output-size formula with the

@@ -1,6 +1,7 @@
 import FolioCharts
 import FolioData
 import FolioDocument
+import FolioExperiments
 import FolioNN
 
 /// Set-up: the data (splits, pixel range, classes), sample images, the network.

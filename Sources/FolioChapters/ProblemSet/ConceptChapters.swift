@@ -271,7 +271,7 @@ enum HiddenActivity {
     static func measure(model: Model, set: ImageSet, normalization: FolioData.Normalization) throws -> ReLUChapter.Result {
         let tensors = Dictionary(uniqueKeysWithValues: model.namedTensors().map { ($0.name, $0) })
         guard let w = tensors["fc1.weight"], let b = tensors["fc1.bias"], w.shape.count == 2 else {
-            throw ExperimentError("model \(model.kind.rawValue) has no fc1 layer to inspect")
+            throw ExperimentError("model \(model.name) has no fc1 layer to inspect")
         }
         let units = w.shape[0], inputs = w.shape[1]
         let table = normalization.table

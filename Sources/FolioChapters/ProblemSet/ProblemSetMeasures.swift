@@ -173,7 +173,7 @@ struct LinearCollapse {
         let tensors = Dictionary(uniqueKeysWithValues: model.namedTensors().map { ($0.name, $0) })
         guard let w1 = tensors["fc1.weight"], let b1 = tensors["fc1.bias"],
               let w2 = tensors["fc2.weight"], let b2 = tensors["fc2.bias"], w1.shape.count == 2, w2.shape.count == 2 else {
-            throw ExperimentError("model \(model.kind.rawValue) has no fc1 and fc2 layers to collapse")
+            throw ExperimentError("model \(model.name) has no fc1 and fc2 layers to collapse")
         }
         let hidden = w1.shape[0], inputs = w1.shape[1], outputs = w2.shape[0]
         let collapse = LinearCollapse(w1: w1.values, b1: b1.values, w2: w2.values, b2: b2.values,
@@ -192,7 +192,7 @@ struct LinearCollapse {
                 return Array(UnsafeBufferPointer(start: y, count: n * outputs))
             }
             guard let features = model.activation("pool2"), features.values.count == n * inputs else {
-                throw ExperimentError("the features entering fc1 of \(model.kind.rawValue) are not \(inputs) per image")
+                throw ExperimentError("the features entering fc1 of \(model.name) are not \(inputs) per image")
             }
             for r in 0..<n {
                 let mine = logSoftmax(collapse.logits(features.values[(r * inputs)..<((r + 1) * inputs)]))

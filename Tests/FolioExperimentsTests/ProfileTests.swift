@@ -1,6 +1,7 @@
 import XCTest
 import Dispatch
 import FolioData
+import FolioExperiments
 import FolioNN
 
 /// Time per layer and pass of one training step, for finding where the time goes:
@@ -12,7 +13,7 @@ final class ProfileTests: XCTestCase {
         }
         let threads = Int(ProcessInfo.processInfo.environment["FOLIO_BENCH_THREADS"] ?? "2") ?? 2
         Model.setThreads(threads)
-        let model = try Model(kind: kind, seed: 0)
+        let model = try Model(network: kind.network, seed: 0)
         let batch = 64
         model.prepare(maxBatch: batch)
         let opt = Optimizer(kind: .adam, parameters: model.parameters, learningRate: 1e-3)
@@ -35,7 +36,7 @@ final class ProfileTests: XCTestCase {
             }
             if !training { continue }
             var t = now()
-            _ = labels.withUnsafeBufferPointer { model.kind.loss.loss(a, labels: $0.baseAddress!, rows: batch, classes: 10, grad: grad.pointer) }
+            _ = labels.withUnsafeBufferPointer { model.loss.loss(a, labels: $0.baseAddress!, rows: batch, classes: 10, grad: grad.pointer) }
             if measure { lossTime += now() - t }
             var d: UnsafeMutablePointer<Float>? = grad.pointer
             for i in stride(from: model.layers.count - 1, through: 0, by: -1) {
