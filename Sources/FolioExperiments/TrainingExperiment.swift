@@ -46,6 +46,12 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public var label: String { "\(model.rawValue) + \(optimizer.displayName) (lr \(learningRate))" }
 }
 
+/// A configuration records its version (the engine's) and its dataset, so training
+/// keys are what they were before keys held versions (see SelfDescribingConfiguration).
+extension TrainingConfig: SelfDescribingConfiguration {
+    public var recordedVersion: Int { engineVersion }
+}
+
 public enum Engine {
     /// Part of every training cache key; change it when results would change.
     /// 2: the convolutions' input and first-layer weight gradients and batch

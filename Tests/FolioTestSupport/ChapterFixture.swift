@@ -16,7 +16,8 @@ public struct ChapterFixture {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let directory = try DataSource.resolve(.mnist, explicit: nil, projectRoot: FolioBinary.projectRoot.path)
         let data = try Dataset.load(.mnist, from: directory)
-        let cache = ResultCache(root: folder.appendingPathComponent(".cache"), log: BuildLog(quiet: quiet), threads: threads)
+        let cache = ResultCache(root: folder.appendingPathComponent(".cache"), log: BuildLog(quiet: quiet),
+                                threads: threads, data: DataIdentity(data))
         Model.setThreads(threads)
         context = ChapterContext(data: data, profile: profile, seed: seed,
                                  runner: ExperimentRunner(data: data, cache: cache, threads: threads),
