@@ -54,8 +54,10 @@ public final class ResultCache: @unchecked Sendable {
     /// `WouldCompute` with `summary` (by default the computation's) and `estimate`.
     /// Returns the start time.
     public func beginComputing<C: CachedComputation>(_ computation: C, in entry: CacheEntry, reason: String,
-                                                     summary: String? = nil, estimate: Estimate?) throws -> Date {
+                                                     summary: String? = nil, estimate: @autoclosure () -> Estimate?) throws -> Date {
         if dryRun {
+            // Estimated only here: a build does not need it.
+            let estimate = estimate()
             throw WouldCompute(kind: computation.kind, entry: entry.folder.lastPathComponent,
                                summary: summary ?? computation.summary,
                                estimatedSeconds: estimate?.seconds, basis: estimate?.basis ?? "nothing cached to estimate from")

@@ -6,7 +6,7 @@ import XCTest
 
 /// `folio status` through the library: a question is stale until a build computed
 /// what it needs, a status computes and writes nothing, and a derived computation
-/// whose version changes is stale again. Problem 2.1 trains only the MLP on the quick
+/// whose version changes is stale again. Problem 1.4 trains only the MLP on the quick
 /// profile (3,000 images, 2 epochs): a second or two.
 final class StatusTests: XCTestCase {
     var output: URL!
@@ -38,19 +38,19 @@ final class StatusTests: XCTestCase {
     }
 
     func testEmptyCacheIsStaleThenABuildMakesItUpToDate() throws {
-        let before = try status(["2.1"])
+        let before = try status(["1.4"])
         let question = try XCTUnwrap(before.questions.first)
         XCTAssertEqual(before.questions.count, 1)
         XCTAssertFalse(question.isUpToDate)
         XCTAssertEqual(question.pending?.kind, "train")
         XCTAssertNil(question.pending?.estimatedSeconds, "nothing cached to estimate from")
-        XCTAssertEqual(before.lines.first, "problem-set 2.1  stale: would train mlp + SGD (lr 0.01) for 2 epochs on 3,000 images (time unknown)")
+        XCTAssertEqual(before.lines.first, "problem-set 1.4  stale: would train mlp + SGD (lr 0.01) for 2 epochs on 3,000 images (time unknown)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: output.path), "a status wrote into the output folder")
 
-        _ = try ReportBuild(request(sections: ["2.1"]), log: BuildLog(quiet: true)).run(data: try mnist())
-        let after = try status(["2.1"])
+        _ = try ReportBuild(request(sections: ["1.4"]), log: BuildLog(quiet: true)).run(data: try mnist())
+        let after = try status(["1.4"])
         XCTAssertTrue(try XCTUnwrap(after.questions.first).isUpToDate, after.lines.joined(separator: "\n"))
-        XCTAssertEqual(after.lines, ["problem-set 2.1  up to date", "all 1 question up to date"])
+        XCTAssertEqual(after.lines, ["problem-set 1.4  up to date", "all 1 question up to date"])
 
         // 2.3 also trains the MLP on unstandardised inputs: now estimated from the
         // epochs the MLP's run recorded on this machine.
