@@ -35,8 +35,8 @@ public struct ReportBuild {
         let started = Date()
         try OutputFolder.prepare(request.output, option: request.outputOption)
         let data = try loadData()
-        let cache = ResultCache(root: request.output.appendingPathComponent(".cache"), log: log,
-                                threads: request.threads, force: request.force)
+        let cache = ResultCache(root: request.cacheFolder, log: log, threads: request.threads,
+                                data: DataIdentity(data), force: request.force)
         Model.setThreads(request.threads)
         let runner = ExperimentRunner(data: data, cache: cache, threads: request.threads)
         let generatedBy = request.generatedBy(dataset: data.kind)

@@ -1,5 +1,6 @@
 import Foundation
 import FolioData
+import FolioDocument
 import FolioExperiments
 
 /// The formats a report is written in.
@@ -30,11 +31,20 @@ public struct BuildRequest: Sendable {
     public var output: URL
     /// How the user named the output folder, for error messages.
     public var outputOption: String
+    /// The cache's folder; nil for `<output>/.cache`.
+    public var cache: URL?
+    /// The cache's folder as used.
+    public var cacheFolder: URL { cache ?? output.appendingPathComponent(".cache") }
     public var profile: Profile = .full
     public var seed: UInt64 = 1
     public var threads: Int = 1
     /// Ignore cached results and compute everything again.
     public var force = false
+
+    /// The questions of `manifest` this request asks for: those in `sections`, or all.
+    public func questions(of manifest: ReportManifest) -> [ReportManifest.Question] {
+        manifest.questions.filter { sections.isEmpty || sections.contains($0.id) }
+    }
 
     public init(templates: URL, output: URL, outputOption: String? = nil) {
         self.templates = templates; self.output = output; self.outputOption = outputOption ?? output.path

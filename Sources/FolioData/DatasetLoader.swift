@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What is known about one of the four files after loading it.
 public struct DataFileReport: Sendable, Codable {
@@ -20,7 +21,7 @@ public struct Dataset: Sendable {
     public let files: [DataFileReport]
     /// Wall time of `load`, for the record (`folio data` prints it).
     public var loadSeconds: Double = 0
-    /// Time spent computing checksums within `load(verify: true)`.
+    /// Time spent computing checksums within `load` (nothing when already hashed).
     public var hashSeconds: Double = 0
 
     public var classNames: [String] { kind.classNames }
@@ -29,9 +30,23 @@ public struct Dataset: Sendable {
         self.kind = kind; self.directory = directory; self.train = train; self.test = test; self.files = files
     }
 
-    /// Loads the four files from `directory`. With `verify`, each decompressed file is
-    /// hashed and compared with the known checksum (a mismatch is reported, not fatal:
-    /// a well-formed file still loads).
+    /// SHA-256 of each decompressed file, by role ("train images", …): part of every
+    /// cache key, so results computed on other files are never served.
+    public var checksums: [String: String] {
+        Dictionary(files.compactMap { f in f.sha256.map { (f.role, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Whether all four files are the published ones of `kind`: then the kind's name
+    /// stands for their checksums (training keys name the dataset, not its bytes).
+    public var isPublished: Bool { files.count == 4 && files.allSatisfy { $0.checksum == .match } }
+
+    /// Loads the four files from `directory`, hashing each decompressed file and
+    /// comparing it with the published checksum (a mismatch is reported, not fatal: a
+    /// well-formed file still loads). Hashing is always done, since the cache keys by
+    /// the checksums; a file unchanged since it was last hashed in this process (same
+    /// path, size and modification time) is not hashed again, so tests that load the
+    /// data many times pay once. `verify` is kept for callers that ask for the
+    /// checksums explicitly (`folio data`).
     public static func load(_ kind: DatasetKind, from directory: String, verify: Bool = false) throws -> Dataset {
         let start = DispatchTime.now().uptimeNanoseconds
         let names = DataSource.baseNames
@@ -52,11 +67,9 @@ public struct Dataset: Sendable {
             let hashStart = DispatchTime.now().uptimeNanoseconds
             defer { hashNanoseconds += DispatchTime.now().uptimeNanoseconds - hashStart }
             var status = DataFileReport.Checksum.unknown
-            if verify {
-                let d = SHA256.hex(bytes)
-                digest = d
-                if let known = kind.knownChecksums[base] { status = known == d ? .match : .mismatch }
-            }
+            let d = checksum(bytes, path: p)
+            digest = d
+            if let known = kind.knownChecksums[base] { status = known == d ? .match : .mismatch }
             reports.append(DataFileReport(role: role, path: p, count: file.dimensions[0], sha256: digest, checksum: status))
             return file
         }
@@ -82,5 +95,19 @@ public struct Dataset: Sendable {
         data.hashSeconds = Double(hashNanoseconds) / 1e9
         data.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 - data.hashSeconds
         return data
+    }
+
+    /// Digests already computed in this process, by path, size and modification time.
+    private static let digests = Mutex<[String: String]>([:])
+
+    private static func checksum(_ bytes: [UInt8], path: String) -> String {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let size = attributes?[.size] as? Int ?? -1
+        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
+        let id = "\(path)|\(size)|\(modified)"
+        if let known = digests.withLock({ $0[id] }) { return known }
+        let digest = SHA256.hex(bytes)
+        digests.withLock { $0[id] = digest }
+        return digest
     }
 }

@@ -35,6 +35,12 @@ public final class BuildLog: @unchecked Sendable {
         lock.withLock { events.append(.reused(what)); emit("reuse  \(what) (cached \(key))") }
     }
 
+    /// A result this build already read or computed, served from memory: counted as
+    /// reused, not printed again.
+    public func remembered(_ what: String) {
+        lock.withLock { events.append(.reused(what)) }
+    }
+
     public func finished(_ what: String, seconds: Double) {
         lock.withLock { emit("done   \(what) in \(String(format: "%.1f", seconds)) s") }
     }

@@ -10,20 +10,25 @@ import Synchronization
 /// stopping the build (the user had to find and delete it by hand) or being trusted.
 /// Files written before checksums were recorded have none and are trusted if they
 /// parse; their checksum is recorded then, so the next read verifies them.
+/// A read-only entry (`folio status`) reports what it finds but changes nothing.
 public struct CacheEntry: Sendable {
     public let folder: URL
     let log: BuildLog
+    public let readOnly: Bool
 
     /// The manifest's name; it is not listed in itself. A damaged manifest can only
     /// make good files look unverified (trusted if they parse), never a bad one good.
     public static let manifestName = "checksums.json"
 
-    public init(folder: URL, log: BuildLog) { self.folder = folder; self.log = log }
+    public init(folder: URL, log: BuildLog, readOnly: Bool = false) {
+        self.folder = folder; self.log = log; self.readOnly = readOnly
+    }
 
     public func url(_ name: String) -> URL { folder.appendingPathComponent(name) }
 
     /// Writes a file atomically and records its checksum.
     public func write(_ data: Data, _ name: String) throws {
+        guard !readOnly else { throw ExperimentError("\(url(name).path): the cache is read-only in a dry run") }
         try AtomicFile.write(data, to: url(name))
         try record(name, Record(data))
     }
@@ -58,7 +63,7 @@ public struct CacheEntry: Sendable {
         }
         do {
             let value = try parse(data)
-            if recorded == nil { try? record(name, actual) }
+            if recorded == nil && !readOnly { try? record(name, actual) }
             return value
         } catch {
             warn(name, "cannot be read (\(Self.oneLine(error)))", consequence)
@@ -92,6 +97,7 @@ public struct CacheEntry: Sendable {
     /// Reports a file and forgets it: deleted and unlisted, so that it is recomputed.
     private func warn(_ name: String, _ problem: String, _ consequence: String) {
         log.warning("\(url(name).path) \(problem); \(consequence)")
+        guard !readOnly else { return }
         try? FileManager.default.removeItem(at: url(name))
         try? record(name, nil)
     }
@@ -144,7 +150,7 @@ public struct CacheEntry: Sendable {
             return try JSONDecoder().decode(Manifest.self, from: data).files
         } catch {
             log.warning("\(file.path) cannot be read (\(Self.oneLine(error))); the entry's files are checked by parsing them instead")
-            try? FileManager.default.removeItem(at: file)
+            if !readOnly { try? FileManager.default.removeItem(at: file) }
             return [:]
         }
     }

@@ -19,7 +19,66 @@ public struct ExperimentRunner: Sendable {
     /// The run of `config` with at least `epochs` epochs, training only what is missing.
     public func train(_ config: TrainingConfig, epochs: Int) throws -> TrainingRun {
         precondition(config.dataset == data.kind, "configuration is for \(config.dataset), data is \(data.kind)")
-        let entry = try cache.entry(kind: "train", config: config)
+        return try cache.value(TrainingComputation(config, epochs: epochs, runner: self))
+    }
+}
+
+/// A training run as a cached computation. Its entry holds a weight snapshot per
+/// epoch and the metrics list, so a run of N epochs serves every request for M ≤ N,
+/// and a request for more resumes from the saved optimiser state.
+public struct TrainingComputation: CachedComputation {
+    public static let kindName = "train"
+    public let configuration: TrainingConfig
+    public let epochs: Int
+    let runner: ExperimentRunner
+
+    public init(_ configuration: TrainingConfig, epochs: Int, runner: ExperimentRunner) {
+        self.configuration = configuration; self.epochs = epochs; self.runner = runner
+    }
+
+    public var kind: String { Self.kindName }
+    /// A run's numbers are the engine's (the trainer and its optimisers are FolioNN's),
+    /// so its version is the engine's numerics version, which the configuration records.
+    public var version: Int { configuration.engineVersion }
+    public var label: String { "\(configuration.label), \(epochs) epoch\(epochs == 1 ? "" : "s")" }
+    public var summary: String { summary(from: 0) }
+    public var memoName: String { "run-\(epochs)" }
+
+    var config: TrainingConfig { configuration }
+    var data: Dataset { runner.data }
+
+    /// "train simple-cnn + Adam (lr 0.001) for 5 epochs on 50,000 images", or "epochs 3 to 5".
+    func summary(from held: Int) -> String {
+        let span = held == 0 ? "for \(epochs) epoch\(epochs == 1 ? "" : "s")" : "epochs \(held + 1) to \(epochs)"
+        return "train \(config.label) \(span) on \(Self.grouped(config.trainCount)) images"
+    }
+
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        return digits.enumerated().map { k, d in (k > 0 && (digits.count - k) % 3 == 0 ? "," : "") + String(d) }.joined()
+    }
+
+    /// This model's training speed on this machine: the images per second of every
+    /// epoch the cache holds for it, the same thread count preferred.
+    func speed(_ cache: ResultCache) -> (imagesPerSecond: Double, basis: String)? {
+        let speeds = cache.trainingSpeeds().filter { $0.model == config.model.rawValue }
+        let sameThreads = speeds.filter { $0.threads == cache.threads }
+        let used = sameThreads.isEmpty ? speeds : sameThreads
+        let images = used.reduce(0) { $0 + $1.images }, seconds = used.reduce(0) { $0 + $1.seconds }
+        guard images > 0, seconds > 0 else { return nil }
+        let rate = images / seconds
+        return (rate, "\(used.count) cached epoch\(used.count == 1 ? "" : "s") of \(config.model.rawValue) at \(Int(rate)) images/s")
+    }
+
+    /// The time of the epochs after `held`, evaluation (validation and test images)
+    /// counted at three times the training speed, as a forward pass alone runs.
+    func estimate(from held: Int, _ cache: ResultCache) -> ResultCache.Estimate? {
+        guard let (rate, basis) = speed(cache) else { return nil }
+        let perEpoch = Double(config.trainCount) / rate + Double(config.validationCount + config.testCount) / (3 * rate)
+        return .init(seconds: Double(epochs - held) * perEpoch, basis: basis)
+    }
+
+    public func result(from entry: CacheEntry, in cache: ResultCache) throws -> TrainingRun {
         let folder = entry.folder
         var records: [EpochRecord] = []
         var damaged: [Int] = []
@@ -41,36 +100,39 @@ public struct ExperimentRunner: Sendable {
         }
         let split = Split(count: data.train.count, trainCount: config.trainCount,
                           validationCount: config.validationCount, seed: config.seed)
-        let normalization = self.normalization(config, split)
+        let normalization = self.normalization(split)
         if !damaged.isEmpty {
-            try rewriteSnapshots(config, split: split, normalization: normalization, epochs: damaged,
-                                 held: records.count, entry: entry)
+            try rewriteSnapshots(split: split, normalization: normalization, epochs: damaged,
+                                 held: records.count, entry: entry, cache: cache)
         }
-        let what = "\(config.label), \(epochs) epoch\(epochs == 1 ? "" : "s")"
         if records.count >= epochs {
-            cache.log.reused(what, key: folder.lastPathComponent + (records.count > epochs ? ", served from a \(records.count)-epoch run" : ""))
+            cache.log.reused(label, key: folder.lastPathComponent + (records.count > epochs ? ", served from a \(records.count)-epoch run" : ""))
             return TrainingRun(config: config, folder: folder, records: records, split: split,
                                normalization: normalization, data: data, cache: cache)
         }
-        var trainer = try makeTrainer(config, normalization)
+        // A dry run stops at beginComputing, before any saved state is read.
+        var restored: Trainer? = nil
+        var reason = cache.force ? "--force given" : "no cached run of this configuration (\(folder.lastPathComponent))"
         if !records.isEmpty {
             let epoch = records.count
-            let restored = entry.load(Self.stateName, consequence: "training from the start") { _ in
-                try trainer.restore(from: entry.url(Self.stateName), epoch: epoch)
-            } != nil
-            if restored {
-                cache.log.running(what, reason: "resuming after epoch \(epoch): the cache holds \(epoch) of \(epochs)")
-            } else {
-                // A failed restore may have loaded part of the state: start afresh.
-                trainer = try makeTrainer(config, normalization)
-                cache.log.running(what, reason: "no usable saved state after epoch \(epoch); training from the start")
-                records = []
+            reason = "resuming after epoch \(epoch): the cache holds \(epoch) of \(epochs)"
+            if !cache.dryRun {
+                var trainer = try makeTrainer(normalization)
+                if entry.load(Self.stateName, consequence: "training from the start", parse: { _ in
+                    try trainer.restore(from: entry.url(Self.stateName), epoch: epoch)
+                }) != nil {
+                    restored = trainer
+                } else {
+                    // A failed restore may have loaded part of the state: start afresh.
+                    reason = "no usable saved state after epoch \(epoch); training from the start"
+                    records = []
+                }
             }
-        } else {
-            cache.log.running(what, reason: cache.force ? "--force given" : "no cached run of this configuration (\(folder.lastPathComponent))")
         }
+        let start = try cache.beginComputing(self, in: entry, reason: reason, summary: summary(from: records.count),
+                                             estimate: estimate(from: records.count, cache))
+        var trainer = try restored ?? makeTrainer(normalization)
         let test = config.testCount >= data.test.count ? data.test : data.test.prefix(config.testCount)
-        let start = Date()
         for epoch in (records.count + 1)...epochs {
             let batchesBefore = records.count * ((config.trainCount + config.batchSize - 1) / config.batchSize)
             var lastReport = Date.distantPast
@@ -105,14 +167,14 @@ public struct ExperimentRunner: Sendable {
             line += ", \(String(format: "%.1f", record.seconds)) s (\(Int(record.imagesPerSecond)) img/s)"
             cache.log.epoch(config.label, line)
         }
-        cache.log.finished(what, seconds: Date().timeIntervalSince(start))
+        cache.finishedComputing(self, since: start)
         return TrainingRun(config: config, folder: folder, records: records, split: split,
                            normalization: normalization, data: data, cache: cache)
     }
 
     static let stateName = "state.safetensors"
 
-    func normalization(_ config: TrainingConfig, _ split: Split) -> Normalization {
+    func normalization(_ split: Split) -> Normalization {
         switch config.scaling {
         case .unit: return .unit
         case .half: return .half
@@ -120,10 +182,10 @@ public struct ExperimentRunner: Sendable {
         }
     }
 
-    func makeTrainer(_ config: TrainingConfig, _ normalization: Normalization) throws -> Trainer {
+    func makeTrainer(_ normalization: Normalization) throws -> Trainer {
         try Trainer(network: config.model.network, optimizer: config.optimizer, lr: config.learningRate,
                     weightDecay: config.weightDecay, batchSize: config.batchSize, seed: config.seed,
-                    normalization: normalization, threads: threads)
+                    normalization: normalization, threads: runner.threads)
     }
 
     /// Writes the weight snapshots after `epochs` again, for a run holding `held`
@@ -131,22 +193,26 @@ public struct ExperimentRunner: Sendable {
     /// configuration and thread count, so they are the ones the run wrote: the last
     /// epoch's is taken from the saved state when that is usable, others by training
     /// from the start again (the optimiser's state after earlier epochs is not kept).
-    func rewriteSnapshots(_ config: TrainingConfig, split: Split, normalization: Normalization,
-                          epochs: [Int], held: Int, entry: CacheEntry) throws {
+    func rewriteSnapshots(split: Split, normalization: Normalization,
+                          epochs: [Int], held: Int, entry: CacheEntry, cache: ResultCache) throws {
         guard let last = epochs.max() else { return }
-        let what = "\(config.label), weights after epoch\(epochs.count == 1 ? "" : "s") \(epochs.map(String.init).joined(separator: ", "))"
-        var trainer = try makeTrainer(config, normalization)
-        let fromState = epochs == [held] && entry.load(Self.stateName, consequence: "training again instead") { _ in
+        let which = "the snapshot\(epochs.count == 1 ? "" : "s") after epoch\(epochs.count == 1 ? "" : "s") \(epochs.map(String.init).joined(separator: ", "))"
+        var trainer = try makeTrainer(normalization)
+        let usable = !cache.dryRun && epochs == [held]
+        let fromState = usable && entry.load(Self.stateName, consequence: "training again instead") { _ in
             try trainer.restore(from: entry.url(Self.stateName), epoch: held)
         } != nil
-        let start = Date()
+        let reason: String
         if fromState {
-            cache.log.running(what, reason: "rewriting the snapshot from the saved state")
+            reason = "rewriting \(which) from the saved state"
         } else {
             // A failed restore may have loaded part of the state: start afresh.
-            trainer = try makeTrainer(config, normalization)
-            cache.log.running(what, reason: "training epochs 1 to \(last) again to rewrite the snapshot\(epochs.count == 1 ? "" : "s")")
+            trainer = try makeTrainer(normalization)
+            reason = "training epochs 1 to \(last) again to rewrite \(which)"
         }
+        let start = try cache.beginComputing(self, in: entry, reason: reason,
+                                             summary: "train \(config.label) again to rewrite \(which)",
+                                             estimate: fromState ? nil : TrainingComputation(config, epochs: last, runner: runner).estimate(from: 0, cache))
         for epoch in (fromState ? held : 1)...last {
             if !fromState {
                 _ = try trainer.trainEpoch(set: data.train, indices: split.train, epoch: epoch,
@@ -156,6 +222,6 @@ public struct ExperimentRunner: Sendable {
             try trainer.model.saveCheckpoint(to: TrainingRun.weightsFile(entry.folder, epoch), metadata: ["epoch": "\(epoch)"])
             try entry.recordWritten(TrainingRun.weightsName(epoch))
         }
-        cache.log.finished(what, seconds: Date().timeIntervalSince(start))
+        cache.finishedComputing(self, since: start)
     }
 }

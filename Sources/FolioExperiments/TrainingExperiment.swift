@@ -47,6 +47,12 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public var label: String { "\(model.rawValue) + \(optimizer.displayName) (lr \(learningRate))" }
 }
 
+/// A configuration records its version (the engine's) and its dataset, so training
+/// keys are what they were before keys held versions (see SelfDescribingConfiguration).
+extension TrainingConfig: SelfDescribingConfiguration {
+    public var recordedVersion: Int { engineVersion }
+}
+
 /// One finished epoch, as stored in the cache.
 public struct EpochRecord: Codable, Sendable {
     public var epoch: Int

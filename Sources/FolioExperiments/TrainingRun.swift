@@ -1,5 +1,4 @@
 import FolioSupport
-import Synchronization
 import Foundation
 import FolioData
 import FolioNN
@@ -43,49 +42,70 @@ public final class TrainingRun {
             try model.loadCheckpoint(from: file)
         } != nil
         if loaded { return model }
-        try ExperimentRunner(data: data, cache: cache, threads: cache.threads)
-            .rewriteSnapshots(config, split: split, normalization: normalization, epochs: [epoch],
-                              held: records.count, entry: entry)
+        try TrainingComputation(config, epochs: records.count, runner: runner)
+            .rewriteSnapshots(split: split, normalization: normalization, epochs: [epoch],
+                              held: records.count, entry: entry, cache: cache)
         // A fresh model: the failed load may have filled part of the first one.
         let rewritten = try Model(kind: config.model, seed: config.seed)
         try rewritten.loadCheckpoint(from: file)
         return rewritten
     }
 
-    var entry: CacheEntry { CacheEntry(folder: folder, log: cache.log) }
+    var entry: CacheEntry { CacheEntry(folder: folder, log: cache.log, readOnly: cache.dryRun) }
+    var runner: ExperimentRunner { ExperimentRunner(data: data, cache: cache, threads: cache.threads) }
 
     /// The test images this run is evaluated on (all, or the first `testCount`).
     public var testSet: ImageSet {
         config.testCount >= data.test.count ? data.test : data.test.prefix(config.testCount)
     }
 
-    /// Test-set evaluation after `epoch` epochs, computed once and cached.
+    /// Test-set evaluation after `epoch` epochs, computed once and cached. Several
+    /// chapters ask for the same evaluations (1.1's best model serves Parts 1 to 3):
+    /// the cache's memory layer decodes each file once per build.
     public func testEvaluation(atEpoch epoch: Int) throws -> EvaluationRecord {
-        let file = folder.appendingPathComponent("test-evaluation-epoch-\(epoch).json")
-        // Several chapters ask for the same evaluations (1.1's best model serves
-        // Parts 1 to 3); decoding 100,000 probabilities from JSON each time made a
-        // warm rebuild slow, so each file is decoded once per process.
-        if let record = Self.memo.withLock({ $0[file.path] }) { return record }
-        if let record = entry.load(file.lastPathComponent, consequence: "evaluating again", parse: {
-            try JSONDecoder().decode(EvaluationRecord.self, from: $0)
-        }) {
-            Self.memo.withLock { $0[file.path] = record }
-            return record
-        }
-        let model = try model(atEpoch: epoch)
-        let e = model.evaluate(set: testSet, batchSize: 500, normalization: normalization)
-        let record = EvaluationRecord(e)
-        try entry.write(try JSONEncoder().encode(record), file.lastPathComponent)
-        Self.memo.withLock { $0[file.path] = record }
-        return record
+        try cache.value(TestEvaluation(run: self, epoch: epoch))
     }
-
-    private static let memo = Mutex<[String: EvaluationRecord]>([:])
 
     static func weightsName(_ epoch: Int) -> String { "weights-epoch-\(epoch).safetensors" }
 
     static func weightsFile(_ folder: URL, _ epoch: Int) -> URL {
         folder.appendingPathComponent(weightsName(epoch))
+    }
+}
+
+/// A run's test-set evaluation after one epoch, kept in the run's own entry (same
+/// configuration, so the same key) as `test-evaluation-epoch-<k>.json`.
+struct TestEvaluation: CachedComputation {
+    let run: TrainingRun
+    let epoch: Int
+
+    var kind: String { TrainingComputation.kindName }
+    /// Evaluation is the engine's forward pass: its version is the run's.
+    var version: Int { run.config.engineVersion }
+    var configuration: TrainingConfig { run.config }
+    var label: String { "test evaluation of \(run.config.label) after epoch \(epoch)" }
+    var summary: String { "evaluate \(run.config.label) after epoch \(epoch) on \(TrainingComputation.grouped(run.testSet.count)) test images" }
+    var memoName: String { "test-evaluation-epoch-\(epoch).json" }
+
+    func result(from entry: CacheEntry, in cache: ResultCache) throws -> EvaluationRecord {
+        if !cache.force, let record = entry.load(memoName, consequence: "evaluating again", parse: {
+            try JSONDecoder().decode(EvaluationRecord.self, from: $0)
+        }) {
+            cache.log.remembered(label)
+            return record
+        }
+        let start = try cache.beginComputing(self, in: entry, reason: "not evaluated yet", estimate: estimate(cache))
+        let model = try run.model(atEpoch: epoch)
+        let record = EvaluationRecord(model.evaluate(set: run.testSet, batchSize: 500, normalization: run.normalization))
+        try entry.write(try JSONEncoder().encode(record), memoName)
+        cache.finishedComputing(self, since: start)
+        return record
+    }
+
+    /// Inference runs at about three times the training speed of the same model.
+    func estimate(_ cache: ResultCache) -> ResultCache.Estimate? {
+        guard let (rate, basis) = TrainingComputation(run.config, epochs: 1, runner: run.runner).speed(cache) else { return nil }
+        return .init(seconds: Double(run.testSet.count) / (3 * rate), basis: basis)
     }
 }
 

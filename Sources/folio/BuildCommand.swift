@@ -29,6 +29,46 @@ struct RunOptions: ParsableArguments {
     }
 }
 
+/// What `folio build` and `folio status` select and where they look: reports,
+/// sections, profile, data, seed, threads, output and cache folders.
+struct SelectionOptions: ParsableArguments {
+    @Option(name: .customLong("report"), parsing: .upToNextOption, help: "Report ids to build (default: all). See `folio list`.")
+    var reports: [String] = []
+
+    @Option(name: .customLong("section"), parsing: .upToNextOption, help: "Question ids to rebuild alone, e.g. 1.1.")
+    var sections: [String] = []
+
+    @Option(help: "Output folder.")
+    var output = "output"
+
+    @Option(help: "Cache folder (default: <output>/.cache).")
+    var cache: String?
+
+    @Option(help: "full: the assignments' protocols; quick: small subsets and few epochs.")
+    var profile: Profile = .full
+
+    @OptionGroup var source: DatasetOptions
+    @OptionGroup var runOptions: RunOptions
+
+    /// The request these options describe, for the checkout `folio` runs from.
+    func request() throws -> BuildRequest {
+        guard let rootPath = DataSource.projectRoot() else {
+            throw ValidationError("cannot find report-templates/: run folio from the Folio checkout")
+        }
+        let root = URL(fileURLWithPath: rootPath)
+        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let outputURL = URL(fileURLWithPath: output, relativeTo: here).standardizedFileURL
+        var request = BuildRequest(templates: root.appendingPathComponent("report-templates"), output: outputURL, outputOption: output)
+        request.cache = cache.map { URL(fileURLWithPath: $0, relativeTo: here).standardizedFileURL }
+        request.reports = reports
+        request.sections = sections
+        request.profile = profile
+        request.seed = runOptions.seed
+        request.threads = runOptions.threads
+        return request
+    }
+}
+
 /// `folio build`: regenerates reports (or single sections) from scratch, reusing
 /// cached experiments.
 struct BuildCommand: ParsableCommand {
@@ -37,43 +77,47 @@ struct BuildCommand: ParsableCommand {
         abstract: "Regenerate the reports: train (or reuse cached results), draw, write HTML and PDF."
     )
 
-    @Option(name: .customLong("report"), parsing: .upToNextOption, help: "Report ids to build (default: all). See `folio list`.")
-    var reports: [String] = []
-
-    @Option(name: .customLong("section"), parsing: .upToNextOption, help: "Question ids to rebuild alone, e.g. 1.1.")
-    var sections: [String] = []
+    @OptionGroup var selection: SelectionOptions
 
     @Option(help: "Output formats: html, pdf or both, comma-separated.")
     var format = "html,pdf"
 
-    @Option(help: "Output folder.")
-    var output = "output"
-
-    @Option(help: "full: the assignments' protocols; quick: small subsets and few epochs.")
-    var profile: Profile = .full
-
-    @OptionGroup var source: DatasetOptions
-    @OptionGroup var runOptions: RunOptions
-
     @Flag(help: "Ignore cached results and compute everything again.")
     var force = false
 
+    @Flag(name: .customLong("dry-run"), help: "Compute nothing: say which questions are up to date, as `folio status` does.")
+    var dryRun = false
+
     func run() throws {
-        guard let rootPath = DataSource.projectRoot() else {
-            throw ValidationError("cannot find report-templates/: run folio from the Folio checkout")
-        }
-        let root = URL(fileURLWithPath: rootPath)
-        let outputURL = URL(fileURLWithPath: output, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
-        var request = BuildRequest(templates: root.appendingPathComponent("report-templates"), output: outputURL, outputOption: output)
-        request.reports = reports
-        request.sections = sections
+        var request = try selection.request()
         request.formats = try ReportFormat.parseList(format)
-        request.profile = profile
-        request.seed = runOptions.seed
-        request.threads = runOptions.threads
         request.force = force
+        if dryRun { return try StatusCommand.report(request, source: selection.source) }
         let build = try ReportBuild(request)
-        let outcome = try build.run(data: try source.load())
+        let outcome = try build.run(data: try selection.source.load())
         for url in outcome.documents { print(url.path) }
+    }
+}
+
+/// `folio status`: each selected question up to date or stale, and why, computing nothing.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Say which questions a build would answer from the cache and which wait for a computation, with estimated times."
+    )
+
+    @OptionGroup var selection: SelectionOptions
+
+    func run() throws {
+        try Self.report(try selection.request(), source: selection.source)
+    }
+
+    /// Prints one line per question and the total; warnings about the cache go to
+    /// standard error.
+    static func report(_ request: BuildRequest, source: DatasetOptions) throws {
+        let log = BuildLog(quiet: true)
+        let status = try ReportBuild(request, log: log).status(data: try source.load())
+        for warning in log.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        for line in status.lines { print(line) }
     }
 }

@@ -15,7 +15,8 @@ public struct ChapterFixture {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("folio-chapter-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let data = try Self.mnist()
-        let cache = ResultCache(root: folder.appendingPathComponent(".cache"), log: BuildLog(quiet: quiet), threads: threads)
+        let cache = ResultCache(root: folder.appendingPathComponent(".cache"), log: BuildLog(quiet: quiet),
+                                threads: threads, data: DataIdentity(data))
         Model.setThreads(threads)
         context = ChapterContext(data: data, profile: profile, seed: seed,
                                  runner: ExperimentRunner(data: data, cache: cache, threads: threads),

@@ -40,8 +40,8 @@ struct AdversarialNoiseChapter: Chapter {
         // (b) noise N(0.5, 0.25²) clamped to [0, 1], Adam on the pixels.
         var adamMean: Float = 0.5, adamStd: Float = 0.25, learningRate: Float = 0.01
         var adamSteps = 500, adamCheckpoint = 100
-        /// 2: the notebooks' variant (a′) added.
-        var version = 2
+        /// Bump when the computation changes (2: the notebooks' variant (a′) added).
+        static let version = 2
     }
 
     struct Result: Codable {
@@ -82,7 +82,7 @@ struct AdversarialNoiseChapter: Chapter {
         var config = Config(model: attacked.key, seed: c.seed, classes: k)
         // The quick profile stops Adam at 200 steps to stay within a few seconds.
         if c.profile == .quick { config.adamSteps = 200 }
-        let result = try c.cache.value("3.1 images grown from noise", kind: "adversarial-noise", config: config) {
+        let result = try c.cache.value("3.1 images grown from noise", kind: "adversarial-noise", version: Config.version, config: config) {
             Self.compute(attacked.model, config)
         }
         let means = AttackedModel.classMeans(c)

@@ -55,7 +55,8 @@ struct AdversarialTargetedChapter: Chapter {
         var noiseMean255: Float = 128, noiseStd255: Float = 1
         var successTarget = 0.9
         var cases: [CaseConfig]
-        var version = 1
+        /// Bump when the computation changes.
+        static let version = 1
     }
 
     /// A β of the sweep: its success and mean distances to the source images.
@@ -137,7 +138,7 @@ struct AdversarialTargetedChapter: Chapter {
         let names = c.classNames
         let config = Config(model: attacked.key, seed: c.seed, sources: try Self.sources(c, attacked), cases: Self.cases(c))
         let set = c.testSet
-        let results = try c.cache.value("3.2 targeted adversarial images", kind: "adversarial-targeted", config: config) {
+        let results = try c.cache.value("3.2 targeted adversarial images", kind: "adversarial-targeted", version: Config.version, config: config) {
             Self.compute(attacked.model, config, set: set)
         }
         let sources = config.sources.map { AttackedModel.unitPixels(set, $0) }

@@ -12,7 +12,7 @@ struct OcclusionConfig: Codable {
     var fill: Float
     var stride: Int
     /// Bump when the computation changes.
-    var version = 1
+    static let version = 1
 }
 
 /// One test image under every patch size of a study.
@@ -41,7 +41,7 @@ enum OcclusionStudy {
         let config = OcclusionConfig(training: run.config, epoch: c.profile.epochs(OptimiserRuns.epochs),
                                      images: images, patches: patches, fill: fill, stride: stride)
         let what = "occlusion of \(images.count) test image\(images.count == 1 ? "" : "s"), patches \(patches.map(String.init).joined(separator: ","))"
-        return try c.cache.value(what, kind: "occlusion", config: config) {
+        return try c.cache.value(what, kind: "occlusion", version: OcclusionConfig.version, config: config) {
             let table = run.normalization.table
             let inputs = images.flatMap { test.image($0).map { table[Int($0)] } }
             let p = model.probabilities(inputs, count: images.count)

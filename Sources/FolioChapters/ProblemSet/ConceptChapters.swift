@@ -25,7 +25,7 @@ struct InvarianceChapter: Chapter {
 
     struct Key: Codable {
         /// Bump when the computation changes (2: predictions instead of accuracies).
-        var version = 2
+        static let version = 2
         var mlp: String; var cnn: String; var epochs: Int; var shift: Int; var rotation: Double
     }
 
@@ -34,7 +34,7 @@ struct InvarianceChapter: Chapter {
         let epochs = ProblemSetRuns.epochs(c)
         let key = Key(mlp: mlp.folder.lastPathComponent, cnn: cnn.folder.lastPathComponent, epochs: epochs,
                       shift: Self.shift, rotation: Self.rotation)
-        let r = try c.cache.value("invariance: predictions on shifted and rotated test digits", kind: "invariance", config: key) {
+        let r = try c.cache.value("invariance: predictions on shifted and rotated test digits", kind: "invariance", version: Key.version, config: key) {
             let test = c.testSet
             let variants = [test, Images.shifted(test, dx: Self.shift, dy: 0), Images.rotated(test, degrees: Self.rotation)]
             return Result(labels: test.labels.map(Int.init),
@@ -106,7 +106,7 @@ struct BatchNormConceptChapter: Chapter {
 
     struct Key: Codable {
         /// Bump when the computation changes.
-        var version = 1
+        static let version = 1
         var run: String
     }
 
@@ -118,7 +118,7 @@ struct BatchNormConceptChapter: Chapter {
                                         validationCount: c.profile.validationCount, testCount: 0)
             let run = try c.runner.train(config, epochs: 1)
             // The per-image predictions on the validation split, for the paired test.
-            let validation = try c.cache.value("validation predictions of \(config.label), epoch 1", kind: "validation-evaluation",
+            let validation = try c.cache.value("validation predictions of \(config.label), epoch 1", kind: "validation-evaluation", version: Key.version,
                                                config: Key(run: run.folder.lastPathComponent)) {
                 EvaluationRecord(try run.model(atEpoch: 1).evaluate(set: c.data.train, indices: run.split.validation,
                                                                     batchSize: 500, normalization: run.normalization))
@@ -165,7 +165,7 @@ struct CovariateShiftChapter: Chapter {
     }
     struct Key: Codable {
         /// Bump when the computation changes (3: predictions, background byte and share).
-        var version = 3
+        static let version = 3
         var mlp: String; var epochs: Int; var offset: Double; var scale: Double; var testCount: Int
     }
 
@@ -174,7 +174,7 @@ struct CovariateShiftChapter: Chapter {
         let epochs = ProblemSetRuns.epochs(c)
         let key = Key(mlp: mlp.folder.lastPathComponent, epochs: epochs, offset: Self.offset, scale: Self.scale,
                       testCount: c.profile.testCount)
-        let r = try c.cache.value("covariate shift: MLP on washed-out test digits", kind: "shift", config: key) {
+        let r = try c.cache.value("covariate shift: MLP on washed-out test digits", kind: "shift", version: Key.version, config: key) {
             let test = c.testSet
             // The shifted images are stored as bytes again (Images.intensityMapped rounds
             // 255 · (offset + scale · x) to the nearest integer), as a scanner would write them.
@@ -236,7 +236,7 @@ struct ReLUChapter: Chapter {
     }
     struct Key: Codable {
         /// Bump when the computation changes (2: per-image and per-unit extremes).
-        var version = 2
+        static let version = 2
         var mlp: String; var epochs: Int; var testCount: Int
     }
 
@@ -244,7 +244,7 @@ struct ReLUChapter: Chapter {
         let mlp = try ProblemSetRuns.mlp(c)
         let epochs = ProblemSetRuns.epochs(c)
         let key = Key(mlp: mlp.folder.lastPathComponent, epochs: epochs, testCount: c.profile.testCount)
-        let r = try c.cache.value("ReLU: hidden-unit activity of the MLP", kind: "relu", config: key) {
+        let r = try c.cache.value("ReLU: hidden-unit activity of the MLP", kind: "relu", version: Key.version, config: key) {
             try HiddenActivity.measure(model: try mlp.model(atEpoch: epochs), set: c.testSet, normalization: mlp.normalization)
         }
         let zeros = 1 - r.activeFraction

@@ -189,8 +189,12 @@ struct MLPTrainingChapter: Chapter {
 
     /// Accuracy on the training split (the notebook reports it beside the test accuracy).
     private func trainingAccuracy(_ run: TrainingRun, epoch: Int, _ c: ChapterContext) throws -> Double {
-        struct Key: Codable { var run: String; var epoch: Int }
-        return try c.cache.value("training-set accuracy of \(run.config.label)", kind: "train-accuracy",
+        struct Key: Codable {
+            /// Bump when the computation changes.
+            static let version = 1
+            var run: String; var epoch: Int
+        }
+        return try c.cache.value("training-set accuracy of \(run.config.label)", kind: "train-accuracy", version: Key.version,
                                  config: Key(run: run.folder.lastPathComponent, epoch: epoch)) {
             try run.accuracy(on: c.data.train.subset(run.split.train), epoch: epoch)
         }

@@ -22,7 +22,7 @@ struct SmallCNNChapter: Chapter {
 
     struct CollapseKey: Codable {
         /// Bump when the computation changes.
-        var version = 1
+        static let version = 1
         var run: String; var epoch: Int; var testCount: Int
     }
 
@@ -50,7 +50,7 @@ struct SmallCNNChapter: Chapter {
         let accuracy = LineChart(title: "Test accuracy", xLabel: "Epoch", yLabel: "Accuracy (%)",
                                  series: runs.enumerated().map { k, r in Series(name: r.0, y: r.1.map { 100 * ($0.testAccuracy ?? .nan) }, marker: k == 0 ? .circle : .square) },
                                  xAxis: .epochs, legend: .none)
-        let collapse = try c.cache.value("small CNN: fc2 · fc1 collapsed into one linear map", kind: "linear-collapse",
+        let collapse = try c.cache.value("small CNN: fc2 · fc1 collapsed into one linear map", kind: "linear-collapse", version: CollapseKey.version,
                                          config: CollapseKey(run: cnn.folder.lastPathComponent, epoch: epochs, testCount: c.profile.testCount)) {
             try LinearCollapse.check(model: model, set: cnn.testSet, normalization: cnn.normalization)
         }
