@@ -20,7 +20,7 @@ public struct HTMLWriter {
     public func write(_ document: Document, to directory: URL, reportFileName: String? = nil) throws -> [URL] {
         let name = reportFileName ?? document.id
         let sectionsDirectory = directory.appendingPathComponent(name).appendingPathComponent("sections")
-        let katex = try Self.containsMath(document) ? KaTeXAssets(directory: katexDirectory) : nil
+        let katex = try document.containsMath ? KaTeXAssets(directory: katexDirectory) : nil
 
         let reportURL = directory.appendingPathComponent(name + ".html")
         var written = [reportURL]
@@ -55,7 +55,7 @@ public struct HTMLWriter {
         guard let question = document.parts.flatMap(\.questions).first(where: { $0.id == questionID }) else {
             throw TemplateError(file: name + ".html", "no question \"\(questionID)\" in the report")
         }
-        let hasMath = Self.containsMath(document)
+        let hasMath = document.containsMath
         if hasMath {
             let katex = try KaTeXAssets(directory: katexDirectory)
             let assets = directory.appendingPathComponent(name).appendingPathComponent("assets")
@@ -70,22 +70,15 @@ public struct HTMLWriter {
 
     /// The whole report as one self-contained page.
     public func reportHTML(_ document: Document, reportFileName: String? = nil) throws -> String {
-        let katex = try Self.containsMath(document) ? KaTeXAssets(directory: katexDirectory) : nil
+        let katex = try document.containsMath ? KaTeXAssets(directory: katexDirectory) : nil
         return try reportHTML(document, reportFileName: reportFileName ?? document.id, katex: katex)
     }
 
     private func reportHTML(_ document: Document, reportFileName name: String, katex: KaTeXAssets?) throws -> String {
-        let renderer = HTMLBlockRenderer(href: { "#" + $0 })
-        var main = titleBlock(document)
-        for part in document.parts {
-            main += "\n<section class=\"part\" id=\"\(escape(part.id))\">\n<h2>\(escape(part.title))</h2>\n"
-            main += try renderer.blocks(part.intro, headingBase: 3)
-            for question in part.questions {
-                main += "\n" + (try questionHTML(question, renderer: renderer))
-            }
-            main += "\n</section>"
-        }
-        let toc = contents(document, partLink: { "#" + $0.id }, link: { "#" + $0.anchor }, review: { "\(name)/sections/\($0.anchor).html" })
+        var body = ReportBody(renderer: HTMLBlockRenderer(href: { "#" + $0 }))
+        try document.walk(&body)
+        let main = titleBlock(document) + body.html
+        let toc = try contents(document, partLink: { "#" + $0.id }, link: { "#" + $0.anchor }, review: { "\(name)/sections/\($0.anchor).html" })
         var head = "<style>\n\(HTMLStyle.css)\n</style>"
         var scripts = ""
         if let katex {
@@ -99,7 +92,7 @@ public struct HTMLWriter {
     /// other sections lead into the full report.
     public func sectionHTML(_ document: Document, questionID: String, reportFileName: String? = nil) throws -> String {
         try sectionHTML(document, questionID: questionID, reportFileName: reportFileName ?? document.id,
-                        hasMath: Self.containsMath(document))
+                        hasMath: document.containsMath)
     }
 
     private func sectionHTML(_ document: Document, questionID: String, reportFileName name: String,
@@ -109,7 +102,7 @@ public struct HTMLWriter {
             throw TemplateError(file: name + ".html", "no question \"\(questionID)\" in the report")
         }
         let question = questions[index]
-        let local = Self.anchors(in: question)
+        let local = question.placedAnchors
         let report = "../../\(name).html"
         let renderer = HTMLBlockRenderer(href: { local.contains($0) ? "#" + $0 : report + "#" + $0 })
         let part = document.parts.first { $0.questions.contains { $0.id == questionID } }!
@@ -121,14 +114,14 @@ public struct HTMLWriter {
             <p class="part-name">\(escape(part.title))</p>
             </header>
             """
-        main += "\n" + (try questionHTML(question, renderer: renderer))
+        main += "\n" + (try renderer.question(question))
         var pager = "<nav class=\"pager\">"
         if index > 0 { pager += "<a rel=\"prev\" href=\"\(questions[index - 1].anchor).html\">← \(escape(questions[index - 1].id)) \(escape(questions[index - 1].title))</a>" }
         pager += "<a href=\"\(escape(report))\">Full report</a>"
         if index + 1 < questions.count { pager += "<a rel=\"next\" href=\"\(questions[index + 1].anchor).html\">\(escape(questions[index + 1].id)) \(escape(questions[index + 1].title)) →</a>" }
         main += "\n" + pager + "</nav>"
 
-        let toc = contents(document, partLink: { report + "#" + $0.id }, link: { $0.anchor + ".html" }, review: nil, current: questionID)
+        let toc = try contents(document, partLink: { report + "#" + $0.id }, link: { $0.anchor + ".html" }, review: nil, current: questionID)
         var head = "<style>\n\(HTMLStyle.css)\n</style>"
         var scripts = ""
         if hasMath {
@@ -153,36 +146,12 @@ public struct HTMLWriter {
         return html + "</header>"
     }
 
-    private func questionHTML(_ question: Question, renderer: HTMLBlockRenderer) throws -> String {
-        """
-        <section class="question" id="\(escape(question.anchor))">
-        <h3><span class="qnum">\(escape(question.id))</span> \(escape(question.title))</h3>
-        <div class="prompt">
-        \(try renderer.blocks(question.prompt, headingBase: 4))
-        </div>
-        <div class="answer">
-        \(try renderer.blocks(question.answer, headingBase: 4))
-        </div>
-        </section>
-        """
-    }
-
-    private func contents(_ document: Document, partLink: (Part) -> String, link: (Question) -> String,
-                          review: ((Question) -> String)?, current: String? = nil) -> String {
-        var html = "<nav class=\"toc\" aria-label=\"Contents\">\n<p class=\"toc-title\">Contents</p>\n<ol>\n"
-        for part in document.parts {
-            html += "<li class=\"toc-part\"><a href=\"\(escape(partLink(part)))\">\(escape(part.title))</a>\n<ol>\n"
-            for question in part.questions {
-                let marker = question.id == current ? " class=\"current\" aria-current=\"page\"" : ""
-                html += "<li\(marker)><a href=\"\(escape(link(question)))\"><span class=\"qnum\">\(escape(question.id))</span> \(escape(question.title))</a>"
-                if let review {
-                    html += " <a class=\"review\" href=\"\(escape(review(question)))\" title=\"Open this section on its own page\">¶</a>"
-                }
-                html += "</li>\n"
-            }
-            html += "</ol></li>\n"
-        }
-        return html + "</ol>\n</nav>"
+    private func contents(_ document: Document, partLink: @escaping (Part) -> String, link: @escaping (Question) -> String,
+                          review: ((Question) -> String)?, current: String? = nil) throws -> String {
+        var entries = ContentsEntries(partLink: partLink, link: link, review: review, current: current)
+        try document.walk(&entries)
+        return "<nav class=\"toc\" aria-label=\"Contents\">\n<p class=\"toc-title\">Contents</p>\n<ol>\n"
+            + entries.html + "</ol>\n</nav>"
     }
 
     private func page(title: String, head: String, toc: String, main: String, scripts: String) -> String {
@@ -209,64 +178,73 @@ public struct HTMLWriter {
 
         """
     }
-
-    // MARK: Document queries
-
-    static func containsMath(_ document: Document) -> Bool {
-        document.parts.contains { part in
-            containsMath(part.intro) || part.questions.contains { containsMath($0.prompt) || containsMath($0.answer) }
-        }
-    }
-
-    private static func containsMath(_ blocks: [Block]) -> Bool {
-        blocks.contains { block in
-            switch block {
-            case .math: return true
-            case let .paragraph(content), let .heading(_, content): return containsMath(content)
-            case let .list(_, items): return items.contains(where: containsMath)
-            case let .quote(content): return containsMath(content)
-            case let .table(table):
-                return containsMath(table.caption) || table.header.contains(where: containsMath)
-                    || table.rows.contains { $0.contains(where: containsMath) }
-            case let .figure(figure): return containsMath(figure.caption)
-            case let .listing(listing): return containsMath(listing.caption)
-            case .code, .rule: return false
-            }
-        }
-    }
-
-    private static func containsMath(_ inlines: [Inline]) -> Bool {
-        inlines.contains { inline in
-            switch inline {
-            case .math: return true
-            case let .emphasis(content), let .strong(content), let .link(content, _): return containsMath(content)
-            case .text, .code, .reference, .lineBreak: return false
-            }
-        }
-    }
-
-    /// Figure and table anchors placed by a question.
-    static func anchors(in question: Question) -> Set<String> {
-        var found = Set<String>()
-        func visit(_ blocks: [Block]) {
-            for block in blocks {
-                switch block {
-                case let .figure(figure): found.insert(figure.id)
-                case let .table(table): if let id = table.id { found.insert(id) }
-                case let .list(_, items): items.forEach(visit)
-                case let .quote(content): visit(content)
-                default: break
-                }
-            }
-        }
-        visit(question.prompt)
-        visit(question.answer)
-        return found
-    }
 }
 
 /// Writes the HTML report and its section pages; see `HTMLWriter.write`.
 @discardableResult
 public func writeHTML(_ document: Document, to directory: URL, reportFileName: String? = nil) throws -> [URL] {
     try HTMLWriter().write(document, to: directory, reportFileName: reportFileName)
+}
+
+/// The report's parts and questions in reading order, on the document's one walk.
+private struct ReportBody: DocumentVisitor {
+    let renderer: HTMLBlockRenderer
+    var html = ""
+
+    mutating func enterPart(_ part: Part) {
+        html += "\n<section class=\"part\" id=\"\(escape(part.id))\">\n<h2>\(escape(part.title))</h2>\n"
+    }
+
+    mutating func visitIntroduction(_ blocks: [Block], of part: Part) throws {
+        html += try renderer.blocks(blocks, headingBase: 3)
+    }
+
+    mutating func visitQuestion(_ question: Question, in part: Part) throws {
+        html += "\n" + (try renderer.question(question))
+    }
+
+    mutating func exitPart(_ part: Part) { html += "\n</section>" }
+}
+
+/// The contents' list items: a part, then its questions, each a link; on the full
+/// report each question also links to its own review page.
+private struct ContentsEntries: DocumentVisitor {
+    let partLink: (Part) -> String
+    let link: (Question) -> String
+    let review: ((Question) -> String)?
+    /// The question whose section page this is, marked as the current one.
+    let current: String?
+    var html = ""
+
+    mutating func enterPart(_ part: Part) {
+        html += "<li class=\"toc-part\"><a href=\"\(escape(partLink(part)))\">\(escape(part.title))</a>\n<ol>\n"
+    }
+
+    mutating func visitQuestion(_ question: Question, in part: Part) {
+        let marker = question.id == current ? " class=\"current\" aria-current=\"page\"" : ""
+        html += "<li\(marker)><a href=\"\(escape(link(question)))\"><span class=\"qnum\">\(escape(question.id))</span> \(escape(question.title))</a>"
+        if let review {
+            html += " <a class=\"review\" href=\"\(escape(review(question)))\" title=\"Open this section on its own page\">¶</a>"
+        }
+        html += "</li>\n"
+    }
+
+    mutating func exitPart(_ part: Part) { html += "</ol></li>\n" }
+}
+
+extension HTMLBlockRenderer {
+    /// One question: its number and title, the handout's wording, the answer.
+    func question(_ question: Question) throws -> String {
+        """
+        <section class="question" id="\(escape(question.anchor))">
+        <h3><span class="qnum">\(escape(question.id))</span> \(escape(question.title))</h3>
+        <div class="prompt">
+        \(try blocks(question.prompt, headingBase: 4))
+        </div>
+        <div class="answer">
+        \(try blocks(question.answer, headingBase: 4))
+        </div>
+        </section>
+        """
+    }
 }

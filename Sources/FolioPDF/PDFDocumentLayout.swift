@@ -38,7 +38,7 @@ extension PDFLayoutContext {
         return fragments
     }
 
-    func contents(_ document: Document, x: Double, width: Double, numbers: PDFPageNumbers) -> [PDFFragment] {
+    func contents(_ document: Document, x: Double, width: Double, numbers: PDFPageNumbers) throws -> [PDFFragment] {
         let heading = text.plainBlock("Contents", style: TextStyle(family: .sans, size: 14, bold: true), width: width)
         let title = PDFFragment(height: heading.height, spaceBefore: 28) { cr, y in heading.draw(cr, x: x, top: y) }
         title.anchors = ["contents"]
@@ -88,37 +88,31 @@ extension PDFLayoutContext {
             }
             fragments.append(f)
         }
-        for part in document.parts {
-            entry(label: nil, title: part.title, anchor: part.id, part: true)
-            for question in part.questions {
-                entry(label: question.id, title: question.title, anchor: question.anchor, part: false)
-            }
-        }
+        var entries = PDFContentsEntries(entry: entry)
+        try document.walk(&entries)
         return fragments
     }
 
     func body(_ document: Document, x: Double, width: Double) throws -> [PDFFragment] {
-        var fragments: [PDFFragment] = []
-        for part in document.parts {
-            location = "the introduction of part \(part.id)"
-            let heading = text.plainBlock(part.title, style: TextStyle(family: .sans, size: 18, bold: true, color: PDFColor.text), width: width)
-            let f = PDFFragment(height: heading.height + 10) { cr, y in
-                heading.draw(cr, x: x, top: y)
-                PDFColor.accent.set(cr)
-                cairo_rectangle(cr, x, y + heading.height + 5, width, 1.2)
-                cairo_fill(cr)
-            }
-            f.pageBreakBefore = true
-            f.keepWithNext = true
-            f.anchors = [part.id]
-            f.outline = [PDFOutlineEntry(title: part.title, level: 1, anchor: part.id)]
-            fragments.append(f)
-            fragments += try blocks(part.intro, x: x, width: width)
-            for question in part.questions {
-                fragments += try self.question(question, x: x, width: width)
-            }
+        var body = PDFBody(context: self, x: x, width: width)
+        try document.walk(&body)
+        return body.fragments
+    }
+
+    /// A part's heading: a new page, the title over an accent rule, a bookmark.
+    func partHeading(_ part: Part, x: Double, width: Double) -> PDFFragment {
+        let heading = text.plainBlock(part.title, style: TextStyle(family: .sans, size: 18, bold: true, color: PDFColor.text), width: width)
+        let f = PDFFragment(height: heading.height + 10) { cr, y in
+            heading.draw(cr, x: x, top: y)
+            PDFColor.accent.set(cr)
+            cairo_rectangle(cr, x, y + heading.height + 5, width, 1.2)
+            cairo_fill(cr)
         }
-        return fragments
+        f.pageBreakBefore = true
+        f.keepWithNext = true
+        f.anchors = [part.id]
+        f.outline = [PDFOutlineEntry(title: part.title, level: 1, anchor: part.id)]
+        return f
     }
 
     func question(_ question: Question, x: Double, width: Double) throws -> [PDFFragment] {
@@ -158,5 +152,36 @@ extension PDFLayoutContext {
         let answer = try blocks(question.answer, x: x, width: width)
         if let first = answer.first { first.spaceBefore = max(first.spaceBefore, 9) }
         return fragments + answer
+    }
+}
+
+/// The report's parts and questions as fragments, on the document's one walk.
+private struct PDFBody: DocumentVisitor {
+    let context: PDFLayoutContext
+    let x: Double, width: Double
+    var fragments: [PDFFragment] = []
+
+    mutating func enterPart(_ part: Part) {
+        context.location = "the introduction of part \(part.id)"
+        fragments.append(context.partHeading(part, x: x, width: width))
+    }
+
+    mutating func visitIntroduction(_ blocks: [Block], of part: Part) throws {
+        fragments += try context.blocks(blocks, x: x, width: width)
+    }
+
+    mutating func visitQuestion(_ question: Question, in part: Part) throws {
+        fragments += try context.question(question, x: x, width: width)
+    }
+}
+
+/// The contents' entries in reading order: each part, then its questions by number.
+private struct PDFContentsEntries: DocumentVisitor {
+    let entry: (_ label: String?, _ title: String, _ anchor: String, _ part: Bool) -> Void
+
+    func enterPart(_ part: Part) { entry(nil, part.title, part.id, true) }
+
+    func visitQuestion(_ question: Question, in part: Part) {
+        entry(question.id, question.title, question.anchor, false)
     }
 }

@@ -76,22 +76,15 @@ private func renderPDF(_ document: Document, path: String, creationDate: String)
     defer { cairo_destroy(cr) }
     let frame = PDFPageFrame(top: PDFPage.marginTop, bottom: PDFPage.height - PDFPage.marginBottom)
     let x = PDFPage.marginLeft, width = PDFPage.textWidth
-    var anchors: Set<String> = ["contents"]
-    for part in document.parts {
-        anchors.insert(part.id)
-        for question in part.questions {
-            anchors.insert(question.anchor)
-            for block in question.prompt + question.answer { collectAnchors(block, into: &anchors) }
-        }
-        for block in part.intro { collectAnchors(block, into: &anchors) }
-    }
+    // A link is drawn only to an anchor that exists; "contents" is the PDF's own.
+    let anchors = document.anchors.union(["contents"])
 
     // Pass one: measure and paginate.
     let context = PDFLayoutContext(text: PangoTextContext(cairo: cr), anchors: anchors, frame: frame)
     let numbers = PDFPageNumbers()
     var paginator = PDFPaginator(frame: frame)
     paginator.paginate(context.titleBlock(document, x: x, width: width)
-                       + context.contents(document, x: x, width: width, numbers: numbers))
+                       + (try context.contents(document, x: x, width: width, numbers: numbers)))
     var body = PDFPaginator(frame: frame)
     let bodyFragments = try context.body(document, x: x, width: width)
     if !bodyFragments.isEmpty { body.paginate(bodyFragments) }
@@ -136,16 +129,6 @@ private func renderPDF(_ document: Document, path: String, creationDate: String)
     let status = cairo_surface_status(surface)
     if status != CAIRO_STATUS_SUCCESS {
         throw PDFError.cairo(path: path, status: String(cString: cairo_status_to_string(status)))
-    }
-}
-
-private func collectAnchors(_ block: Block, into anchors: inout Set<String>) {
-    switch block {
-    case .figure(let figure): anchors.insert(figure.id)
-    case .table(let table): if let id = table.id { anchors.insert(id) }
-    case .list(_, let items): for item in items { for b in item { collectAnchors(b, into: &anchors) } }
-    case .quote(let blocks): for b in blocks { collectAnchors(b, into: &anchors) }
-    default: break
     }
 }
 

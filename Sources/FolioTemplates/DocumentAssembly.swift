@@ -124,25 +124,18 @@ struct ReferenceResolver {
     }
 
     private mutating func collectCitations(_ blocks: [Block]) {
-        func inlines(_ items: [Inline]) {
-            for item in items {
-                switch item {
-                case let .reference(_, target): cited.insert(target)
-                case let .emphasis(children), let .strong(children): inlines(children)
-                case let .link(text, _): inlines(text)
-                case .text, .code, .math, .lineBreak: break
-                }
+        // Only the prose cites: a caption naming its own figure does not count, nor
+        // does a table's header.
+        var prose: [[Inline]] = []
+        blocks.forEachBlock { block in
+            switch block {
+            case let .paragraph(items), let .heading(_, items): prose.append(items)
+            case let .table(table): prose += table.rows.flatMap { $0 }
+            case .list, .quote, .figure, .listing, .math, .code, .rule: break
             }
         }
-        // Only the prose cites: a caption naming its own figure does not count.
-        for block in blocks {
-            switch block {
-            case let .paragraph(items), let .heading(_, items): inlines(items)
-            case let .list(_, items): items.forEach { collectCitations($0) }
-            case let .quote(children): collectCitations(children)
-            case let .table(table): table.rows.forEach { $0.forEach(inlines) }
-            case .figure, .listing, .math, .code, .rule: break
-            }
+        for run in prose {
+            run.forEachInline { if case let .reference(_, target) = $0 { cited.insert(target) } }
         }
     }
 
