@@ -1,25 +1,32 @@
 // The report's stylesheet: a typeset assignment rather than a web page. Serif body
 // on a ~46em measure, the question set off like the handout, booktabs tables,
 // figures on a white card (charts stay readable in dark mode), and a print style.
+// The colours are the report's one palette (FolioDocument's Palette), which the PDF
+// paints with too; only the print style below overrides them, for ink on paper.
 
 import FolioDocument
 
 enum HTMLStyle {
+    /// The palette as CSS custom properties, three lines as the stylesheet lays them
+    /// out. Dark mode leaves the card alone: figures stay on white, as drawn.
+    private static func variables(_ p: Palette, indent: String, card: Bool) -> String {
+        let base = "\(indent)--text: \(p.text.css); --muted: \(p.muted.css); --faint: \(p.faint.css); --paper: \(p.paper.css);\n"
+            + "\(indent)--rule: \(p.rule.css); --accent: \(p.accent.css); --link: \(p.link.css);\n"
+            + "\(indent)--prompt-bg: \(p.promptBackground.css); --prompt-rule: \(p.promptRule.css); --code-bg: \(p.codeBackground.css);"
+        return base + (card ? " --card: \(p.card.css);" : "")
+    }
+
     static let css = """
     :root {
       color-scheme: light dark;
-      --text: #1f1f1d; --muted: #62605a; --faint: #8a877f; --paper: #fdfcf8;
-      --rule: #d8d3c7; --accent: #8c2f1b; --link: #1d4f91;
-      --prompt-bg: #f4f0e6; --prompt-rule: #b9a67a; --code-bg: #f3f1eb; --card: #ffffff;
+    \(variables(Palette.light, indent: "  ", card: true))
       --serif: "DejaVu Serif", Georgia, "Times New Roman", serif;
       --sans: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif;
       --mono: "DejaVu Sans Mono", Menlo, Consolas, monospace;
     }
     @media (prefers-color-scheme: dark) {
       :root {
-        --text: #e7e3da; --muted: #b1ab9e; --faint: #8a857a; --paper: #1c1c1a;
-        --rule: #45433d; --accent: #e39a7f; --link: #9cc2f0;
-        --prompt-bg: #272622; --prompt-rule: #857552; --code-bg: #262521;
+    \(variables(Palette.dark, indent: "    ", card: false))
       }
     }
     * { box-sizing: border-box; }

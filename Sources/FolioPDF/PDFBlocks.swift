@@ -44,7 +44,7 @@ final class PDFLayoutContext {
     func textBlock(_ inlines: [Inline], style: TextStyle, width: Double?) throws -> PDFTextBlock {
         do {
             var builder = RichTextBuilder(typesetter: math, registry: registry, knownAnchors: anchors,
-                                          mathSize: style.size, linkColor: PDFColor.link)
+                                          mathSize: style.size, linkColor: palette.link)
             if let width { builder.maxMathWidth = width }
             try builder.append(inlines)
             return text.textBlock(builder, style: style, width: width)
@@ -90,9 +90,9 @@ final class PDFLayoutContext {
         case .list(let ordered, let items):
             return try list(ordered: ordered, items: items, x: x, width: width, style: style)
         case .quote(let inner):
-            let band = PDFBand(x: x, width: width, fill: nil, rule: PDFColor.quoteRule, ruleWidth: 2)
+            let band = PDFBand(x: x, width: width, fill: nil, rule: palette.rule, ruleWidth: 2)
             var quoteStyle = style
-            quoteStyle.color = PDFColor.muted
+            quoteStyle.color = palette.muted
             let fragments = try blocks(inner, x: x + 14, width: width - 14, style: quoteStyle)
             return banded(fragments, [PDFBandMark(band: band, first: true, last: true)])
         case .math(let source):
@@ -118,14 +118,14 @@ final class PDFLayoutContext {
             return [try self.figure(figure, x: x, width: width)]
         case .rule:
             return [PDFFragment(height: 8, spaceBefore: PDFMetrics.paragraphSpace) { cr, y in
-                PDFColor.rule.set(cr)
+                palette.rule.set(cr)
                 cairo_rectangle(cr, x + width * 0.3, y + 4, width * 0.4, 0.5)
                 cairo_fill(cr)
             }]
         }
     }
 
-    var captionStyle: TextStyle { TextStyle(family: .sans, size: PDFMetrics.captionSize, color: PDFColor.muted) }
+    var captionStyle: TextStyle { TextStyle(family: .sans, size: PDFMetrics.captionSize, color: palette.muted) }
 
     /// One fragment per line, with the first two and last two lines kept together so a
     /// page never starts or ends with a lone line of a paragraph.
@@ -179,7 +179,7 @@ final class PDFLayoutContext {
             cairo_save(cr)
             cairo_translate(cr, x + (width - box.width * scale) / 2, y + pad + box.ascent * scale)
             cairo_scale(cr, scale, scale)
-            PDFColor.text.set(cr)
+            palette.text.set(cr)
             math.draw(box, into: cr, x: 0, baseline: 0)
             cairo_restore(cr)
         }
@@ -199,7 +199,7 @@ final class PDFLayoutContext {
         let natural = text.plainBlock(joined, style: TextStyle(family: .mono, size: size), width: nil).naturalWidth
         if natural > inner { size = max(6.5, size * inner / natural) }
         let block = text.plainBlock(joined, style: TextStyle(family: .mono, size: size, lineSpacing: 1.0), width: inner)
-        let band = PDFBand(x: x, width: width, fill: PDFColor.codeFill, rule: PDFColor.codeRule, ruleWidth: 1.5)
+        let band = PDFBand(x: x, width: width, fill: palette.codeBackground, rule: palette.rule, ruleWidth: 1.5)
         let count = block.lines.count
         return (0..<count).map { i in
             let top = i == 0 ? pad : 0, bottom = i == count - 1 ? pad : 0

@@ -22,18 +22,18 @@ extension PDFLayoutContext {
                 block.draw(cr, x: x, top: y)
             })
         }
-        add(document.course, TextStyle(family: .sans, size: 10, color: PDFColor.accent), space: 0)
+        add(document.course, TextStyle(family: .sans, size: 10, color: palette.accent), space: 0)
         add(document.title, TextStyle(family: .sans, size: 22, bold: true, lineSpacing: 1.0), space: 6)
         if let subtitle = document.subtitle, !subtitle.isEmpty {
-            add(subtitle, TextStyle(family: .sans, size: 13, color: PDFColor.muted), space: 4)
+            add(subtitle, TextStyle(family: .sans, size: 13, color: palette.muted), space: 4)
         }
         fragments.append(PDFFragment(height: 1, spaceBefore: 12) { cr, y in
-            PDFColor.accent.set(cr)
+            palette.accent.set(cr)
             cairo_rectangle(cr, x, y, width, 1)
             cairo_fill(cr)
         })
         for (i, line) in document.generatedBy.enumerated() {
-            add(line, TextStyle(family: .sans, size: 8.5, color: PDFColor.muted), space: i == 0 ? 8 : 1.5)
+            add(line, TextStyle(family: .sans, size: 8.5, color: palette.muted), space: i == 0 ? 8 : 1.5)
         }
         return fragments
     }
@@ -45,7 +45,7 @@ extension PDFLayoutContext {
         title.keepWithNext = true
         var fragments = [title]
         let numberWidth = 28.0, idWidth = 30.0
-        let numberStyle = TextStyle(family: .sans, size: 9.5, color: PDFColor.text, alignment: PANGO_ALIGN_RIGHT)
+        let numberStyle = TextStyle(family: .sans, size: 9.5, color: palette.text, alignment: PANGO_ALIGN_RIGHT)
 
         func entry(label: String?, title: String, anchor: String, part: Bool) {
             let indent = part ? 0 : 14.0
@@ -54,7 +54,7 @@ extension PDFLayoutContext {
             let style = part ? TextStyle(family: .sans, size: 10.5, bold: true)
                              : TextStyle(family: .serif, size: 10)
             let body = text.plainBlock(title, style: style, width: textWidth)
-            let labelBlock = label.map { text.plainBlock($0, style: TextStyle(family: .sans, size: 9.5, color: PDFColor.accent), width: idWidth) }
+            let labelBlock = label.map { text.plainBlock($0, style: TextStyle(family: .sans, size: 9.5, color: palette.accent), width: idWidth) }
             let lastLine = body.lines.count - 1
             let lastWidth: Double = {
                 guard let line = pango_layout_get_line_readonly(body.layout, Int32(lastLine)) else { return 0 }
@@ -75,7 +75,7 @@ extension PDFLayoutContext {
                 let baseline = y + body.lines[lastLine].baseline
                 number.draw(cr, x: x + width - numberWidth, top: baseline - number.firstBaseline)
                 // Dot leaders on a fixed 4.5 pt grid so they line up from entry to entry.
-                PDFColor.muted.set(cr)
+                palette.muted.set(cr)
                 cairo_new_path(cr)  // drawing text leaves a current point; an arc would join it with a line
                 let start = textX + lastWidth + 5, end = x + width - numberWidth - 4
                 var dot = (start / 4.5).rounded(.up) * 4.5
@@ -101,10 +101,10 @@ extension PDFLayoutContext {
 
     /// A part's heading: a new page, the title over an accent rule, a bookmark.
     func partHeading(_ part: Part, x: Double, width: Double) -> PDFFragment {
-        let heading = text.plainBlock(part.title, style: TextStyle(family: .sans, size: 18, bold: true, color: PDFColor.text), width: width)
+        let heading = text.plainBlock(part.title, style: TextStyle(family: .sans, size: 18, bold: true, color: palette.text), width: width)
         let f = PDFFragment(height: heading.height + 10) { cr, y in
             heading.draw(cr, x: x, top: y)
-            PDFColor.accent.set(cr)
+            palette.accent.set(cr)
             cairo_rectangle(cr, x, y + heading.height + 5, width, 1.2)
             cairo_fill(cr)
         }
@@ -117,7 +117,7 @@ extension PDFLayoutContext {
 
     func question(_ question: Question, x: Double, width: Double) throws -> [PDFFragment] {
         location = "question \(question.id)"
-        let idBlock = text.plainBlock(question.id, style: TextStyle(family: .sans, size: 12.5, bold: true, color: PDFColor.accent), width: nil)
+        let idBlock = text.plainBlock(question.id, style: TextStyle(family: .sans, size: 12.5, bold: true, color: palette.accent), width: nil)
         let idWidth = max(idBlock.naturalWidth + 9, 34)
         let titleBlock = text.plainBlock(question.title, style: TextStyle(family: .sans, size: 12.5, bold: true), width: width - idWidth)
         let heading = PDFFragment(height: titleBlock.height, spaceBefore: 20) { cr, y in
@@ -132,10 +132,9 @@ extension PDFLayoutContext {
 
         if !question.prompt.isEmpty {
             let pad = 8.0, rule = 2.5
-            let band = PDFBand(x: x, width: width, fill: PDFColor.promptFill, rule: PDFColor.promptRule, ruleWidth: rule)
+            let band = PDFBand(x: x, width: width, fill: palette.promptBackground, rule: palette.promptRule, ruleWidth: rule)
             var style = bodyStyle
             style.size = 10
-            style.color = RGB(0x22303F)
             let prompt = try blocks(question.prompt, x: x + rule + pad, width: width - rule - 2 * pad, style: style)
             if let first = prompt.first, let last = prompt.last {
                 first.spaceBefore = 0

@@ -79,7 +79,9 @@ extension PDFLayoutContext {
                 cx += widths[c]
             }
         }
-        func rule(_ cr: OpaquePointer, y: Double, weight: Double, color: RGB = PDFColor.text) {
+        // Rows are parted as in the HTML: the rule colour at 45 % on the white page.
+        let rowRule = palette.rule.over(RGB(0xFFFFFF), opacity: 0.45)
+        func rule(_ cr: OpaquePointer, y: Double, weight: Double, color: RGB = palette.text) {
             color.set(cr)
             cairo_rectangle(cr, left, y, tableWidth, weight)
             cairo_fill(cr)
@@ -132,7 +134,7 @@ extension PDFLayoutContext {
                     rule(cr, y: y + laid.height, weight: heavy)
                 } else {
                     // A hairline between rows guides the eye and closes a table split by a page break.
-                    rule(cr, y: y + laid.height - 0.15, weight: 0.3, color: RGB(0xE1E4E8))
+                    rule(cr, y: y + laid.height - 0.15, weight: 0.3, color: rowRule)
                 }
             }
             f.repeatHeader = repeated

@@ -10,26 +10,12 @@ import Foundation
 // an object-replacement character, reserving the typeset box's size in the line; the
 // box itself is drawn by the shape renderer below when Pango reaches it.
 
-struct RGB {
-    var r: Double, g: Double, b: Double
-    init(_ hex: UInt32) {
-        r = Double((hex >> 16) & 0xFF) / 255; g = Double((hex >> 8) & 0xFF) / 255; b = Double(hex & 0xFF) / 255
-    }
+/// The report's one palette, in its light scheme: a PDF is a printed page.
+let palette = Palette.light
+
+extension RGB {
     func set(_ cr: OpaquePointer) { cairo_set_source_rgb(cr, r, g, b) }
     var pango: (UInt16, UInt16, UInt16) { (UInt16(r * 65535), UInt16(g * 65535), UInt16(b * 65535)) }
-}
-
-enum PDFColor {
-    static let text = RGB(0x1A1A1A)
-    static let muted = RGB(0x5F6670)
-    static let accent = RGB(0x2B5797)
-    static let link = RGB(0x1F4E9C)
-    static let rule = RGB(0x9AA3AD)
-    static let promptFill = RGB(0xEEF3F9)
-    static let promptRule = RGB(0x4A72B0)
-    static let codeFill = RGB(0xF3F4F6)
-    static let codeRule = RGB(0xD5D9DE)
-    static let quoteRule = RGB(0xB8C0C8)
 }
 
 struct TextStyle {
@@ -37,7 +23,7 @@ struct TextStyle {
     var size: Double = 10.5
     var italic = false
     var bold = false
-    var color = PDFColor.text
+    var color = palette.text
     var alignment: PangoAlignment = PANGO_ALIGN_LEFT
     var justify = false
     /// Baseline-to-baseline distance as a multiple of the font's line height.
@@ -138,7 +124,7 @@ struct RichTextBuilder {
                 append(s)
                 add(pango_attr_family_new(PDFFontFamily.mono.rawValue), from: start)
                 add(pango_attr_scale_new(0.88), from: start)
-                let (r, g, b) = PDFColor.codeFill.pango
+                let (r, g, b) = palette.codeBackground.pango
                 add(pango_attr_background_new(r, g, b), from: start)
             case .math(let source):
                 let nodes = try MathParser.parse(source)

@@ -116,7 +116,7 @@ private func renderPDF(_ document: Document, path: String, creationDate: String)
                                                        entry.title, "dest=\(cairoQuoted(entry.anchor))", flags)
                 if entry.level == 1 { outlineParent = id }
             }
-            PDFColor.text.set(cr)
+            palette.text.set(cr)
             placement.fragment.draw(cr, placement.y)
         }
     }
@@ -142,7 +142,7 @@ private struct PDFRunningText {
     init(context: PDFLayoutContext, document: Document, pageCount: Int) {
         self.context = context
         self.pageCount = pageCount
-        var style = TextStyle(family: .sans, size: 8, color: PDFColor.muted)
+        var style = TextStyle(family: .sans, size: 8, color: palette.muted)
         style.ellipsize = true
         header = context.text.plainBlock(document.title, style: style, width: PDFPage.textWidth * 0.6)
         var right = style
@@ -156,11 +156,11 @@ private struct PDFRunningText {
             let baseline = PDFPage.marginTop - 26
             header.draw(cr, x: x, top: baseline - header.firstBaseline, lines: 0..<1)
             course.draw(cr, x: x + width * 0.62, top: baseline - course.firstBaseline, lines: 0..<1)
-            PDFColor.rule.set(cr)
+            palette.rule.set(cr)
             cairo_rectangle(cr, x, baseline + 5, width, 0.4)
             cairo_fill(cr)
         }
-        var style = TextStyle(family: .sans, size: 8.5, color: PDFColor.muted)
+        var style = TextStyle(family: .sans, size: 8.5, color: palette.muted)
         style.alignment = PANGO_ALIGN_CENTER
         let footer = context.text.plainBlock("\(page) / \(pageCount)", style: style, width: width)
         footer.draw(cr, x: x, top: PDFPage.height - PDFPage.marginBottom + 30)

@@ -153,6 +153,12 @@ final class HTMLEscapingTests: XCTestCase {
         }
     }
 
+    /// The stylesheet's colours are the shared palette's, light and dark.
+    func testStylesheetColoursComeFromThePalette() {
+        XCTAssertTrue(HTMLStyle.css.contains("--accent: \(Palette.light.accent.css);"))
+        XCTAssertTrue(HTMLStyle.css.contains("--prompt-bg: \(Palette.dark.promptBackground.css);"))
+    }
+
     /// Template values reach the page as text, however much they look like markup.
     func testHostileTemplateValuesAreEscaped() throws {
         let fixture = try ReportFixture.single("Value: {{v}} and *{{w}}* and `{{c}}`.")
