@@ -55,6 +55,17 @@ final class MathParserTests: XCTestCase {
         XCTAssertThrowsError(try MathParser.parse("x^a^b")) { XCTAssertEqual($0 as? MathError, .doubleScript("^")) }
         XCTAssertThrowsError(try MathParser.parse("a & b")) { XCTAssertEqual($0 as? MathError, .unexpectedCharacter("&")) }
     }
+
+    /// The check another tool runs over every template formula: silent when the
+    /// formula is inside the subset, one line naming the problem when not.
+    func testCheckAcceptsTheSubsetAndExplainsInOneLine() {
+        XCTAssertNoThrow(try MathParser.check(#"\mathcal{L} = -\sum_i y_i \log \hat{y}_i"#))
+        XCTAssertNoThrow(try MathParser.check(#"\frac{\partial L}{\partial w} = \sqrt{x^2 + 1}"#))
+        XCTAssertThrowsError(try MathParser.check(#"\frak{g}"#)) { error in
+            XCTAssertEqual(String(describing: error), #"unknown math command \frak"#)
+            XCTAssertFalse(String(describing: error).contains("\n"))
+        }
+    }
 }
 
 final class MathLayoutTests: XCTestCase {
