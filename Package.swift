@@ -1,9 +1,14 @@
 // swift-tools-version:6.0
 // Folio: regenerates the course's assignment reports from scratch.
 // Data flows one way, and the targets follow it:
-//   FolioData → FolioNN → FolioExperiments → FolioChapters → FolioDocument (HTML / PDF)
-// with FolioCharts drawing figures for the chapters and the document; FolioBuild
-// runs a build over all of them, and the folio executable parses its command line.
+//   FolioData → FolioNN → FolioExperiments → FolioChapters → FolioDocument
+//   manifest + fragments + chapters' values → FolioTemplates → Document
+//   Document → FolioHTML (page, KaTeX) and FolioPDF (Cairo, Pango, FolioMath)
+// FolioDocument is the report's tree, the one walk of it both writers use and the
+// one palette both colour with; FolioMath parses and typesets TeX math for the PDF
+// (and checks a formula on its own). FolioCharts draws figures for the chapters and
+// the document; FolioBuild runs a build over all of them, and the folio executable
+// parses its command line.
 import Foundation
 import PackageDescription
 
@@ -56,10 +61,17 @@ let package = Package(
         .target(name: "FolioData", dependencies: ["CZlib"], swiftSettings: alwaysOptimised),
         .target(name: "FolioNN", dependencies: ["FolioData", "COpenBLAS", "CVectorMath"], swiftSettings: engineSettings),
         .target(name: "FolioCharts", dependencies: ["CCairo", "CPango"]),
-        .target(name: "FolioDocument", dependencies: [
-            "CCmark", "CCairo", "CPango", "FolioSupport",
-            .product(name: "Mustache", package: "swift-mustache"),
+        // The report as a tree of blocks, its walk and its palette: no C library, no template engine.
+        .target(name: "FolioDocument"),
+        // Manifest + Markdown fragments + a chapter's values → document blocks (Mustache, cmark-gfm).
+        .target(name: "FolioTemplates", dependencies: [
+            // FolioMath: every formula is checked with the PDF's parser before training.
+            "FolioDocument", "FolioMath", "CCmark", .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // TeX-subset math: a parser any tool can use to check a formula, and a typesetter on Pango.
+        .target(name: "FolioMath", dependencies: ["CCairo", "CPango"]),
+        .target(name: "FolioHTML", dependencies: ["FolioDocument", "FolioSupport"]),
+        .target(name: "FolioPDF", dependencies: ["FolioDocument", "FolioMath", "CCairo", "CPango"]),
         .target(name: "FolioExperiments", dependencies: ["FolioData", "FolioNN", "FolioSupport"], swiftSettings: alwaysOptimised),
         .target(name: "FolioChapters", dependencies: [
             "FolioData", "FolioNN", "FolioExperiments", "FolioCharts", "FolioDocument", "FolioSupport",
@@ -67,7 +79,8 @@ let package = Package(
         // The build itself (manifests, chapters, outputs, results.json): the command-line
         // tool is a thin layer over it, and tests drive it directly.
         .target(name: "FolioBuild", dependencies: [
-            "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioExperiments", "FolioChapters", "FolioSupport",
+            "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioTemplates", "FolioHTML", "FolioPDF",
+            "FolioExperiments", "FolioChapters", "FolioSupport",
         ]),
         .executableTarget(name: "folio", dependencies: [
             "FolioBuild", "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioExperiments", "FolioChapters", "FolioSupport",
@@ -83,12 +96,20 @@ let package = Package(
         .testTarget(name: "FolioListingsTests", dependencies: ["FolioListings"]),
         .testTarget(name: "FolioNNTests", dependencies: ["FolioNN", "FolioData"], exclude: ["Fixtures"]),
         .testTarget(name: "FolioChartsTests", dependencies: ["FolioCharts"], resources: [.copy("References")]),
+        // Report fixtures (a manifest and fragments in a temporary folder, a sample report)
+        // shared by the template, HTML and PDF tests.
+        .target(name: "FolioDocumentFixtures", dependencies: ["FolioDocument", "FolioTemplates"],
+                path: "Tests/FolioDocumentFixtures"),
         .testTarget(name: "FolioDocumentTests", dependencies: ["FolioDocument"]),
+        .testTarget(name: "FolioTemplatesTests", dependencies: ["FolioTemplates", "FolioDocument", "FolioDocumentFixtures"]),
+        .testTarget(name: "FolioMathTests", dependencies: ["FolioMath", "CCairo"]),
+        .testTarget(name: "FolioHTMLTests", dependencies: ["FolioHTML", "FolioDocument", "FolioDocumentFixtures"]),
+        .testTarget(name: "FolioPDFTests", dependencies: ["FolioPDF", "FolioMath", "FolioDocument", "FolioDocumentFixtures", "CCairo"]),
         // The assignments' networks and experiments, apart from the engine's own tests.
         .testTarget(name: "FolioExperimentsTests", dependencies: ["FolioExperiments", "FolioNN", "FolioData"]),
         .testTarget(name: "FolioChaptersTests", dependencies: ["FolioChapters", "FolioData", "FolioNN", "FolioExperiments", "FolioCharts"]),
         .testTarget(name: "FolioBuildTests", dependencies: [
-            "FolioBuild", "FolioTestSupport", "FolioData", "FolioExperiments", "FolioChapters", "FolioDocument",
+            "FolioBuild", "FolioTestSupport", "FolioData", "FolioExperiments", "FolioChapters", "FolioDocument", "FolioTemplates",
         ], exclude: ["Fixtures"]),
         .testTarget(name: "FolioReportTests", dependencies: [
             "FolioTestSupport", "FolioBuild", "FolioData", "FolioNN", "FolioExperiments", "FolioChapters", "FolioDocument",

@@ -1,9 +1,12 @@
-import Foundation
 import FolioChapters
 import FolioData
 import FolioDocument
 import FolioExperiments
+import FolioHTML
+import FolioPDF
 import FolioSupport
+import FolioTemplates
+import Foundation
 
 /// Turns one manifest and its chapters into written files: the report's HTML, PDF
 /// and results.json, or, for a section build, each section's own HTML and PDF.

@@ -1,6 +1,7 @@
-import Foundation
 import FolioChapters
 import FolioDocument
+import FolioTemplates
+import Foundation
 
 /// The reports under a templates folder and the chapters that answer them: what a
 /// build can be asked for, checked before any data is read or any model trained.

@@ -1,0 +1,71 @@
+// The report's one colour scheme. The HTML stylesheet writes it as CSS custom
+// properties and the PDF writer paints with it, so the two reports are the same warm
+// typeset page: near-black ink, a brick-red accent for numbers and rules, the
+// handout's wording on a parchment tint. The figures keep their own chart palette
+// (FolioCharts), on a white card in both reports.
+
+/// An sRGB colour, written as 0xRRGGBB.
+public struct RGB: Sendable, Equatable {
+    public var r: Double, g: Double, b: Double
+
+    public init(_ hex: UInt32) {
+        r = Double((hex >> 16) & 0xFF) / 255
+        g = Double((hex >> 8) & 0xFF) / 255
+        b = Double(hex & 0xFF) / 255
+    }
+
+    public init(r: Double, g: Double, b: Double) { self.r = r; self.g = g; self.b = b }
+
+    /// "#rrggbb", as the stylesheet writes it.
+    public var css: String {
+        func byte(_ v: Double) -> String {
+            let hex = String(Int((v * 255).rounded()), radix: 16)
+            return hex.count == 1 ? "0" + hex : hex
+        }
+        return "#" + byte(r) + byte(g) + byte(b)
+    }
+
+    /// This colour at `opacity` over `background`: what CSS's `color-mix(in srgb, c p%,
+    /// transparent)` shows on that background, for a medium without transparency.
+    public func over(_ background: RGB, opacity: Double) -> RGB {
+        RGB(r: r * opacity + background.r * (1 - opacity), g: g * opacity + background.g * (1 - opacity),
+            b: b * opacity + background.b * (1 - opacity))
+    }
+}
+
+public struct Palette: Sendable {
+    /// Body text, headings, the heavy rules of tables.
+    public var text: RGB
+    /// Captions, the running header and footer, quotations, the title block's small print.
+    public var muted: RGB
+    /// Least important marks (the contents' review links).
+    public var faint: RGB
+    /// The page.
+    public var paper: RGB
+    /// Hairlines: separators, the rule beside a quotation, light table rules.
+    public var rule: RGB
+    /// Question numbers, the course line, the rules under titles.
+    public var accent: RGB
+    public var link: RGB
+    /// The tint behind a question's wording and the rule at its left.
+    public var promptBackground: RGB
+    public var promptRule: RGB
+    /// The tint behind code and listings.
+    public var codeBackground: RGB
+    /// Behind figures: white in every scheme, since the charts are drawn for white.
+    public var card: RGB
+
+    /// The printed page and the HTML in light mode; the PDF uses only this.
+    public static let light = Palette(
+        text: RGB(0x1F1F1D), muted: RGB(0x62605A), faint: RGB(0x8A877F), paper: RGB(0xFDFCF8),
+        rule: RGB(0xD8D3C7), accent: RGB(0x8C2F1B), link: RGB(0x1D4F91),
+        promptBackground: RGB(0xF4F0E6), promptRule: RGB(0xB9A67A), codeBackground: RGB(0xF3F1EB),
+        card: RGB(0xFFFFFF))
+
+    /// The HTML when the reader's system asks for dark mode.
+    public static let dark = Palette(
+        text: RGB(0xE7E3DA), muted: RGB(0xB1AB9E), faint: RGB(0x8A857A), paper: RGB(0x1C1C1A),
+        rule: RGB(0x45433D), accent: RGB(0xE39A7F), link: RGB(0x9CC2F0),
+        promptBackground: RGB(0x272622), promptRule: RGB(0x857552), codeBackground: RGB(0x262521),
+        card: RGB(0xFFFFFF))
+}

@@ -1,0 +1,134 @@
+// Blocks and inlines as HTML. Every piece of text is escaped here: templates and
+// values are plain text by the time they reach the writer.
+
+import FolioDocument
+import Foundation
+
+struct HTMLBlockRenderer {
+    /// Where a cross-reference to an anchor points: "#fig-x" in the full report,
+    /// a link into the full report from a section page.
+    var href: (String) -> String
+
+    func blocks(_ blocks: [Block], headingBase: Int) throws -> String {
+        try blocks.map { try block($0, headingBase: headingBase) }.joined(separator: "\n")
+    }
+
+    func block(_ block: Block, headingBase: Int) throws -> String {
+        switch block {
+        case let .paragraph(content):
+            return "<p>\(inlines(content))</p>"
+        case let .heading(level, content):
+            let tag = "h\(min(6, headingBase + level - 1))"
+            return "<\(tag)>\(inlines(content))</\(tag)>"
+        case let .list(ordered, items):
+            let tag = ordered ? "ol" : "ul"
+            let body = try items.map { item -> String in
+                // A tight item holding one paragraph reads better without the <p>.
+                if item.count == 1, case let .paragraph(content) = item[0] { return "<li>\(inlines(content))</li>" }
+                return "<li>\(try blocks(item, headingBase: headingBase))</li>"
+            }.joined(separator: "\n")
+            return "<\(tag)>\n\(body)\n</\(tag)>"
+        case let .quote(content):
+            return "<blockquote>\n\(try blocks(content, headingBase: headingBase))\n</blockquote>"
+        case let .math(tex):
+            return "<div class=\"math display\">\(escape(tex))</div>"
+        case let .code(text):
+            return "<pre class=\"code\"><code>\(escape(text))</code></pre>"
+        case let .listing(listing):
+            let caption = listing.caption.isEmpty ? "" : "<figcaption>\(inlines(listing.caption))</figcaption>\n"
+            return "<figure class=\"listing\">\n\(caption)<pre><code>\(escape(listing.text))</code></pre>\n</figure>"
+        case let .table(table):
+            return self.table(table)
+        case let .figure(figure):
+            return try self.figure(figure)
+        case .rule:
+            return "<hr>"
+        }
+    }
+
+    private func table(_ table: Table) -> String {
+        func cellClass(_ column: Int) -> String {
+            guard column < table.alignments.count else { return "" }
+            switch table.alignments[column] {
+            case .left: return ""
+            case .center: return " class=\"center\""
+            case .right: return " class=\"right\""
+            }
+        }
+        var html = table.id.map { "<figure class=\"table\" id=\"\(escape($0))\">\n" } ?? "<figure class=\"table\">\n"
+        if let number = table.number {
+            html += "<figcaption><span class=\"label\">Table \(number).</span> \(inlines(table.caption))</figcaption>\n"
+        } else if !table.caption.isEmpty {
+            html += "<figcaption>\(inlines(table.caption))</figcaption>\n"
+        }
+        html += "<div class=\"table-scroll\"><table>\n"
+        if !table.header.isEmpty {
+            let cells = table.header.enumerated().map { "<th\(cellClass($0))>\(inlines($1))</th>" }.joined()
+            html += "<thead><tr>\(cells)</tr></thead>\n"
+        }
+        html += "<tbody>\n"
+        for row in table.rows {
+            html += "<tr>" + row.enumerated().map { "<td\(cellClass($0))>\(inlines($1))</td>" }.joined() + "</tr>\n"
+        }
+        return html + "</tbody>\n</table></div>\n</figure>"
+    }
+
+    private func figure(_ figure: FigureBlock) throws -> String {
+        let width = figure.figure.widthPoints, height = figure.figure.heightPoints
+        let svg = Self.inlineSVG(try figure.figure.svg(idPrefix: "f\(figure.number)-"))
+        // Points to CSS pixels (96/72) for the natural width; the card never grows past it.
+        let maxWidth = String(format: "%.0f", width * 4 / 3)
+        let ratio = String(format: "%.3f / %.3f", width, height)
+        return """
+            <figure class="figure" id="\(escape(figure.id))" style="max-width: \(maxWidth)px">
+            <div class="figure-card"><div class="figure-art" style="aspect-ratio: \(ratio)">\(svg)</div></div>
+            <figcaption><span class="label">Figure \(figure.number).</span> \(inlines(figure.caption))</figcaption>
+            </figure>
+            """
+    }
+
+    /// An SVG document as an element inside HTML: an XML declaration or doctype
+    /// before `<svg` (as Cairo writes) means nothing there, so it is dropped.
+    static func inlineSVG(_ svg: String) -> String {
+        guard let start = svg.range(of: "<svg") else { return svg }
+        return String(svg[start.lowerBound...])
+    }
+
+    func inlines(_ content: [Inline]) -> String {
+        content.map(inline).joined()
+    }
+
+    private func inline(_ inline: Inline) -> String {
+        switch inline {
+        case let .text(text): return escape(text)
+        case let .emphasis(content): return "<em>\(inlines(content))</em>"
+        case let .strong(content): return "<strong>\(inlines(content))</strong>"
+        case let .code(text): return "<code>\(escape(text))</code>"
+        case let .math(tex): return "<span class=\"math inline\">\(escape(tex))</span>"
+        case let .link(text, url):
+            // Only web, mail and in-page links; anything else (javascript:, data:) stays text.
+            let lowered = url.lowercased()
+            guard ["http://", "https://", "mailto:", "#"].contains(where: lowered.hasPrefix) else { return inlines(text) }
+            return "<a href=\"\(escape(url))\">\(inlines(text))</a>"
+        case let .reference(label, target):
+            return "<a class=\"xref\" href=\"\(escape(href(target)))\">\(escape(label))</a>"
+        case .lineBreak: return "<br>"
+        }
+    }
+}
+
+func escape(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    for c in text.unicodeScalars {
+        switch c {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.unicodeScalars.append(c)
+        }
+    }
+    return out
+}

@@ -1,0 +1,147 @@
+import CCairo
+import CPango
+import FolioDocument
+import FolioMath
+
+// Tables in the booktabs manner: a heavy rule above the header, a light one below it,
+// a heavy one at the end, no vertical rules. Each row is its own fragment so a long
+// table continues on the next page, where the header row is drawn again.
+
+extension PDFLayoutContext {
+    /// The width of a plain-text cell's longest word: the narrowest it can wrap to
+    /// without breaking a word (nil for cells with markup).
+    private func longestWord(_ cell: [Inline], style: TextStyle) throws -> Double? {
+        var text = ""
+        for inline in cell {
+            guard case let .text(t) = inline else { return nil }
+            text += t
+        }
+        return try text.split(separator: " ").map { try textBlock([.text(String($0))], style: style, width: nil).naturalWidth }.max()
+    }
+
+    func table(_ table: Table, x: Double, width: Double) throws -> [PDFFragment] {
+        let columns = max(table.header.count, table.rows.map(\.count).max() ?? 0, 1)
+        let pad = 5.0, vpad = 2.6
+        let bodyStyle = TextStyle(family: .serif, size: PDFMetrics.tableSize)
+        var headerStyle = bodyStyle
+        headerStyle.bold = true
+        func cells(_ row: [[Inline]]) -> [[Inline]] { (0..<columns).map { $0 < row.count ? row[$0] : [] } }
+        let header = cells(table.header)
+        let rows = table.rows.map(cells)
+
+        // Natural (unwrapped) column widths, then shrink if too wide: first by letting
+        // the header wrap between words (body cells keep their lines), and only if that
+        // is not enough, proportionally.
+        var natural = [Double](repeating: 0, count: columns)
+        var needed = [Double](repeating: 0, count: columns)
+        for (r, row) in ([header] + rows).enumerated() {
+            for (c, cell) in row.enumerated() {
+                let block = try textBlock(cell, style: r == 0 ? headerStyle : bodyStyle, width: nil)
+                natural[c] = max(natural[c], block.naturalWidth + 2 * pad)
+                let least = r == 0 ? try longestWord(cell, style: headerStyle) ?? block.naturalWidth : block.naturalWidth
+                needed[c] = max(needed[c], least + 2 * pad)
+            }
+        }
+        var widths = natural
+        let total = natural.reduce(0, +)
+        let totalNeeded = needed.reduce(0, +)
+        if total > width && totalNeeded <= width {
+            // Share the spare width in proportion to how much each header would still wrap.
+            let spare = width - totalNeeded
+            widths = (0..<columns).map { needed[$0] + (natural[$0] - needed[$0]) * spare / (total - totalNeeded) }
+        } else if total > width {
+            let floor = min(width / Double(columns), 42)
+            widths = natural.map { max(min($0, floor), $0 * width / total) }
+            let scale = width / widths.reduce(0, +)
+            widths = widths.map { $0 * scale }
+        }
+        let tableWidth = widths.reduce(0, +)
+        let left = x + (width - tableWidth) / 2
+        let alignments = (0..<columns).map { $0 < table.alignments.count ? table.alignments[$0] : .left }
+
+        func layoutRow(_ row: [[Inline]], style: TextStyle) throws -> (blocks: [PDFTextBlock], height: Double) {
+            var blocks: [PDFTextBlock] = []
+            for (c, cell) in row.enumerated() {
+                var s = style
+                switch alignments[c] {
+                case .left: s.alignment = PANGO_ALIGN_LEFT
+                case .center: s.alignment = PANGO_ALIGN_CENTER
+                case .right: s.alignment = PANGO_ALIGN_RIGHT
+                }
+                blocks.append(try textBlock(cell, style: s, width: widths[c] - 2 * pad))
+            }
+            return (blocks, (blocks.map(\.height).max() ?? 0) + 2 * vpad)
+        }
+        func drawRow(_ cr: OpaquePointer, _ blocks: [PDFTextBlock], top: Double) {
+            var cx = left
+            for (c, block) in blocks.enumerated() {
+                block.draw(cr, x: cx + pad, top: top + vpad)
+                cx += widths[c]
+            }
+        }
+        // Rows are parted as in the HTML: the rule colour at 45 % on the white page.
+        let rowRule = palette.rule.over(RGB(0xFFFFFF), opacity: 0.45)
+        func rule(_ cr: OpaquePointer, y: Double, weight: Double, color: RGB = palette.text) {
+            color.set(cr)
+            cairo_rectangle(cr, left, y, tableWidth, weight)
+            cairo_fill(cr)
+        }
+
+        var fragments: [PDFFragment] = []
+        if table.number != nil || !table.caption.isEmpty {
+            var label: [Inline] = []
+            if let n = table.number { label.append(.strong([.text("Table \(n).")])) }
+            if !table.caption.isEmpty { label += (label.isEmpty ? [] : [.text(" ")]) + table.caption }
+            var style = captionStyle
+            style.alignment = PANGO_ALIGN_CENTER
+            let caption = try textBlock(label, style: style, width: width * 0.9)
+            let f = PDFFragment(height: caption.height + 4, spaceBefore: PDFMetrics.paragraphSpace + 4) { cr, y in
+                caption.draw(cr, x: x + width * 0.05, top: y)
+            }
+            f.keepWithNext = true
+            fragments.append(f)
+        }
+
+        let heavy = 0.8, light = 0.45
+        let head = try layoutRow(header, style: headerStyle)
+        let headerFragment = PDFFragment(height: head.height + heavy + light,
+                                         spaceBefore: fragments.isEmpty ? PDFMetrics.paragraphSpace + 4 : 0) { cr, y in
+            rule(cr, y: y, weight: heavy)
+            drawRow(cr, head.blocks, top: y + heavy)
+            rule(cr, y: y + heavy + head.height, weight: light)
+        }
+        headerFragment.keepWithNext = true
+        fragments.append(headerFragment)
+        // On later pages the header comes back, under a "continued" line for numbered tables.
+        var repeated = headerFragment
+        if let n = table.number {
+            var style = captionStyle
+            style.alignment = PANGO_ALIGN_CENTER
+            let note = try textBlock([.strong([.text("Table \(n)")]), .text(" (continued)")], style: style, width: width)
+            repeated = PDFFragment(height: note.height + 4 + headerFragment.height) { cr, y in
+                note.draw(cr, x: x, top: y)
+                headerFragment.draw(cr, y + note.height + 4)
+            }
+        }
+        if let id = table.id { fragments[0].anchors = [id] }
+
+        for (r, row) in rows.enumerated() {
+            let laid = try layoutRow(row, style: bodyStyle)
+            let last = r == rows.count - 1
+            let f = PDFFragment(height: laid.height + (last ? heavy : 0)) { cr, y in
+                drawRow(cr, laid.blocks, top: y)
+                if last {
+                    rule(cr, y: y + laid.height, weight: heavy)
+                } else {
+                    // A hairline between rows guides the eye and closes a table split by a page break.
+                    rule(cr, y: y + laid.height - 0.15, weight: 0.3, color: rowRule)
+                }
+            }
+            f.repeatHeader = repeated
+            // Keep the first two and last two rows together.
+            f.keepWithNext = (r == 0 && rows.count > 1) || (r == rows.count - 2 && rows.count > 2)
+            fragments.append(f)
+        }
+        return fragments
+    }
+}

@@ -1,0 +1,168 @@
+import CCairo
+import CPango
+import FolioDocument
+import FolioMath
+import Foundation
+
+// The PDF writer: lays the whole report out (measuring only), paginates, then draws
+// every page with Cairo and Pango, adding named destinations, links and the outline.
+
+/// A4 portrait, in points.
+public enum PDFPage {
+    public static let width = 595.28
+    public static let height = 841.89
+    public static let marginLeft = 70.0
+    public static let marginRight = 70.0
+    public static let marginTop = 74.0
+    public static let marginBottom = 70.0
+    public static var textWidth: Double { width - marginLeft - marginRight }
+}
+
+/// Writes `document` as an A4 PDF at `url`, atomically (a temporary file renamed into place).
+///
+/// - Parameter creationDate: recorded as the PDF's creation date, ISO 8601
+///   ("2026-11-22T10:00:00Z"). When nil, the first YYYY-MM-DD date found in the
+///   document's generated-by lines is used (else 2000-01-01), so equal documents give
+///   byte-identical files.
+/// - Throws: `PDFError.math` naming the question whose math is outside the subset,
+///   `PDFError.cairo` or `PDFError.io` when the file cannot be written.
+public func writePDF(_ document: Document, to url: URL, creationDate: String? = nil) throws {
+    let directory = url.deletingLastPathComponent()
+    let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+    do {
+        try renderPDF(document, path: temporary.path, creationDate: creationDate ?? documentDate(document))
+    } catch {
+        try? FileManager.default.removeItem(at: temporary)
+        throw error
+    }
+    if rename(temporary.path, url.path) != 0 {
+        let reason = String(cString: strerror(errno))
+        try? FileManager.default.removeItem(at: temporary)
+        throw PDFError.io(path: url.path, message: "could not move the finished PDF into place: \(reason)")
+    }
+}
+
+func documentDate(_ document: Document) -> String {
+    let pattern = try! NSRegularExpression(pattern: #"\b(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?"#)
+    for line in document.generatedBy {
+        let range = NSRange(line.startIndex..., in: line)
+        guard let match = pattern.firstMatch(in: line, range: range),
+              let day = Range(match.range(at: 1), in: line) else { continue }
+        var time = "00:00:00"
+        if let t = Range(match.range(at: 2), in: line) {
+            time = String(line[t])
+            if time.count == 5 { time += ":00" }
+        }
+        return "\(line[day])T\(time)Z"
+    }
+    return "2000-01-01T00:00:00Z"
+}
+
+private func renderPDF(_ document: Document, path: String, creationDate: String) throws {
+    guard let surface = cairo_pdf_surface_create(path, PDFPage.width, PDFPage.height) else {
+        throw PDFError.io(path: path, message: "could not create the PDF surface")
+    }
+    defer { cairo_surface_destroy(surface) }
+    if cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS {
+        throw PDFError.cairo(path: path, status: String(cString: cairo_status_to_string(cairo_surface_status(surface))))
+    }
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, document.title)
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, "Folio")
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Folio")
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, document.course)
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, creationDate)
+
+    let cr = cairo_create(surface)!
+    defer { cairo_destroy(cr) }
+    let frame = PDFPageFrame(top: PDFPage.marginTop, bottom: PDFPage.height - PDFPage.marginBottom)
+    let x = PDFPage.marginLeft, width = PDFPage.textWidth
+    // A link is drawn only to an anchor that exists; "contents" is the PDF's own.
+    let anchors = document.anchors.union(["contents"])
+
+    // Pass one: measure and paginate.
+    let context = PDFLayoutContext(text: PangoTextContext(cairo: cr), anchors: anchors, frame: frame)
+    let numbers = PDFPageNumbers()
+    var paginator = PDFPaginator(frame: frame)
+    paginator.paginate(context.titleBlock(document, x: x, width: width)
+                       + (try context.contents(document, x: x, width: width, numbers: numbers)))
+    var body = PDFPaginator(frame: frame)
+    let bodyFragments = try context.body(document, x: x, width: width)
+    if !bodyFragments.isEmpty { body.paginate(bodyFragments) }
+    let pages = paginator.pages + body.pages
+    for (index, page) in pages.enumerated() {
+        for placement in page { for anchor in placement.fragment.anchors where numbers.pageOfAnchor[anchor] == nil {
+            numbers.pageOfAnchor[anchor] = index + 1
+        } }
+    }
+
+    // Pass two: draw.
+    var outlineParent = Int32(CAIRO_PDF_OUTLINE_ROOT)
+    cairo_pdf_surface_add_outline(surface, Int32(CAIRO_PDF_OUTLINE_ROOT), "Contents", "dest='contents'", cairo_pdf_outline_flags_t(0))
+    let running = PDFRunningText(context: context, document: document, pageCount: pages.count)
+    for (index, page) in pages.enumerated() {
+        if index > 0 { cairo_show_page(cr) }
+        running.draw(cr, page: index + 1)
+        for placement in page {
+            placement.drawBands(cr)
+            for anchor in placement.fragment.anchors {
+                // Destinations sit a little above the text so viewers show the heading whole.
+                let attributes = "name=\(cairoQuoted(anchor)) x=\(x) y=" + String(format: "%.2f", max(0, placement.y - 12))
+                cairo_tag_begin(cr, CAIRO_TAG_DEST, attributes)
+                cairo_tag_end(cr, CAIRO_TAG_DEST)
+            }
+            for entry in placement.fragment.outline {
+                let flags = entry.level == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : cairo_pdf_outline_flags_t(0)
+                let id = cairo_pdf_surface_add_outline(surface, entry.level == 1 ? Int32(CAIRO_PDF_OUTLINE_ROOT) : outlineParent,
+                                                       entry.title, "dest=\(cairoQuoted(entry.anchor))", flags)
+                if entry.level == 1 { outlineParent = id }
+            }
+            palette.text.set(cr)
+            placement.fragment.draw(cr, placement.y)
+        }
+    }
+    // A drawing error (a bad tag, say) sticks to the context, not always to the surface.
+    let drawing = cairo_status(cr)
+    if drawing != CAIRO_STATUS_SUCCESS {
+        throw PDFError.cairo(path: path, status: String(cString: cairo_status_to_string(drawing)))
+    }
+    cairo_surface_finish(surface)
+    let status = cairo_surface_status(surface)
+    if status != CAIRO_STATUS_SUCCESS {
+        throw PDFError.cairo(path: path, status: String(cString: cairo_status_to_string(status)))
+    }
+}
+
+/// The running header (report title and course) and the footer (page number).
+private struct PDFRunningText {
+    let header: PDFTextBlock
+    let course: PDFTextBlock
+    let context: PDFLayoutContext
+    let pageCount: Int
+
+    init(context: PDFLayoutContext, document: Document, pageCount: Int) {
+        self.context = context
+        self.pageCount = pageCount
+        var style = TextStyle(family: .sans, size: 8, color: palette.muted)
+        style.ellipsize = true
+        header = context.text.plainBlock(document.title, style: style, width: PDFPage.textWidth * 0.6)
+        var right = style
+        right.alignment = PANGO_ALIGN_RIGHT
+        course = context.text.plainBlock(document.course, style: right, width: PDFPage.textWidth * 0.38)
+    }
+
+    func draw(_ cr: OpaquePointer, page: Int) {
+        let x = PDFPage.marginLeft, width = PDFPage.textWidth
+        if page > 1 {
+            let baseline = PDFPage.marginTop - 26
+            header.draw(cr, x: x, top: baseline - header.firstBaseline, lines: 0..<1)
+            course.draw(cr, x: x + width * 0.62, top: baseline - course.firstBaseline, lines: 0..<1)
+            palette.rule.set(cr)
+            cairo_rectangle(cr, x, baseline + 5, width, 0.4)
+            cairo_fill(cr)
+        }
+        var style = TextStyle(family: .sans, size: 8.5, color: palette.muted)
+        style.alignment = PANGO_ALIGN_CENTER
+        let footer = context.text.plainBlock("\(page) / \(pageCount)", style: style, width: width)
+        footer.draw(cr, x: x, top: PDFPage.height - PDFPage.marginBottom + 30)
+    }
+}
