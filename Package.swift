@@ -80,7 +80,7 @@ let package = Package(
         // tool is a thin layer over it, and tests drive it directly.
         .target(name: "FolioBuild", dependencies: [
             "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioTemplates", "FolioHTML", "FolioPDF",
-            "FolioExperiments", "FolioChapters", "FolioSupport",
+            "FolioExperiments", "FolioChapters", "FolioSupport", "FolioListings",
         ]),
         .executableTarget(name: "folio", dependencies: [
             "FolioBuild", "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioExperiments", "FolioChapters", "FolioSupport",
@@ -90,12 +90,14 @@ let package = Package(
         // What several test targets share: running programs, the folio binary, a
         // chapter context on a small subset.
         .target(name: "FolioTestSupport", dependencies: [
-            "FolioData", "FolioNN", "FolioExperiments", "FolioChapters",
+            "FolioSubprocess", "FolioData", "FolioNN", "FolioExperiments", "FolioChapters",
         ], path: "Tests/FolioTestSupport"),
+        // Running another program with both pipes drained: for tests that need no more.
+        .target(name: "FolioSubprocess", path: "Tests/FolioSubprocess"),
         .testTarget(name: "FolioDataTests", dependencies: ["FolioData"]),
         .testTarget(name: "FolioListingsTests", dependencies: ["FolioListings"]),
         .testTarget(name: "FolioNNTests", dependencies: ["FolioNN", "FolioData"], exclude: ["Fixtures"]),
-        .testTarget(name: "FolioChartsTests", dependencies: ["FolioCharts"], resources: [.copy("References")]),
+        .testTarget(name: "FolioChartsTests", dependencies: ["FolioCharts", "FolioSubprocess"], resources: [.copy("References")]),
         // Report fixtures (a manifest and fragments in a temporary folder, a sample report)
         // shared by the template, HTML and PDF tests.
         .target(name: "FolioDocumentFixtures", dependencies: ["FolioDocument", "FolioTemplates"],
@@ -103,8 +105,8 @@ let package = Package(
         .testTarget(name: "FolioDocumentTests", dependencies: ["FolioDocument"]),
         .testTarget(name: "FolioTemplatesTests", dependencies: ["FolioTemplates", "FolioDocument", "FolioDocumentFixtures"]),
         .testTarget(name: "FolioMathTests", dependencies: ["FolioMath", "CCairo"]),
-        .testTarget(name: "FolioHTMLTests", dependencies: ["FolioHTML", "FolioDocument", "FolioDocumentFixtures"]),
-        .testTarget(name: "FolioPDFTests", dependencies: ["FolioPDF", "FolioMath", "FolioDocument", "FolioDocumentFixtures", "CCairo"]),
+        .testTarget(name: "FolioHTMLTests", dependencies: ["FolioHTML", "FolioDocument", "FolioDocumentFixtures", "FolioSubprocess"]),
+        .testTarget(name: "FolioPDFTests", dependencies: ["FolioPDF", "FolioMath", "FolioDocument", "FolioDocumentFixtures", "CCairo", "FolioSubprocess"]),
         // The assignments' networks and experiments, apart from the engine's own tests.
         .testTarget(name: "FolioExperimentsTests", dependencies: ["FolioExperiments", "FolioNN", "FolioData"]),
         .testTarget(name: "FolioChaptersTests", dependencies: ["FolioChapters", "FolioData", "FolioNN", "FolioExperiments", "FolioCharts"]),

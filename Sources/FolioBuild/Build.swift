@@ -13,13 +13,19 @@ public struct ReportBuild {
     public let log: BuildLog
     /// The reports the request selects, already checked.
     public let manifests: [ReportManifest]
+    /// The checkout's sources, for the code shown under each answer.
+    let code: CodeLibrary
 
-    /// Everything that can fail without data or training fails here, in one line.
+    /// Everything that can fail without data or training fails here, in one line:
+    /// manifests, chapter names, templates against their chapters' declarations, every
+    /// formula, and every declaration whose code an answer shows.
     public init(_ request: BuildRequest, chapters: ChapterLookup = .folio, log: BuildLog = BuildLog()) throws {
         self.request = request; self.chapters = chapters; self.log = log
         manifests = try ReportCatalogue(templates: request.templates)
             .select(reports: request.reports, sections: request.sections)
         for manifest in manifests { try ReportCatalogue.preflight(manifest, chapters: chapters) }
+        code = try CodeLibrary(request)
+        for manifest in manifests { try code.check(manifest, chapters: chapters.chapters(for: manifest)) }
     }
 
     /// What a build wrote, by report, and how long each question took.
@@ -46,7 +52,7 @@ public struct ReportBuild {
             let context = ChapterContext(data: data, profile: request.profile, seed: request.seed, runner: runner,
                                          outputDirectory: request.output.appendingPathComponent(manifest.id))
             let builder = ReportBuilder(outputDirectory: request.output, formats: request.formats,
-                                        context: context, chapters: chapters, environment: environment)
+                                        context: context, chapters: chapters, environment: environment, code: code)
             let reportStart = Date()
             let built = try builder.build(manifest, sections: request.sections, generatedBy: generatedBy)
             outcome.written += built.written

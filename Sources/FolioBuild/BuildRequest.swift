@@ -40,6 +40,12 @@ public struct BuildRequest: Sendable {
     public var threads: Int = 1
     /// Ignore cached results and compute everything again.
     public var force = false
+    /// The checkout whose source folders the code under each answer is read from, and
+    /// the folders in it (relative paths). Defaults to the folder holding the templates
+    /// folder, and its `Sources`.
+    public var checkout: URL?
+    public var codeFolders = ["Sources"]
+    public var checkoutFolder: URL { checkout ?? templates.deletingLastPathComponent() }
 
     /// The questions of `manifest` this request asks for: those in `sections`, or all.
     public func questions(of manifest: ReportManifest) -> [ReportManifest.Question] {

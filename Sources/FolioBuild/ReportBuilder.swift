@@ -17,6 +17,7 @@ struct ReportBuilder {
     let context: ChapterContext
     let chapters: ChapterLookup
     let environment: BuildEnvironment
+    let code: CodeLibrary
 
     /// How one question's answer was computed: its wall time and what it ran afresh
     /// (nothing when every experiment came from the cache).
@@ -44,6 +45,9 @@ struct ReportBuilder {
         var contents: [String: SectionContent] = [:]
         var records: [QuestionRecord] = []
         var written: [URL] = []
+        var supplements: [String: Supplements] = [:]
+        /// Each figure's own files, by anchor, as paths from the output folder.
+        var figureFiles: [String: [String]] = [:]
         let available = chapters.chapters(for: manifest)
         for question in selected.questions {
             guard let name = question.chapter else { continue }  // answered by its template alone
@@ -52,13 +56,21 @@ struct ReportBuilder {
             }
             let start = Date()
             let eventsBefore = context.log.events.count
+            let runsBefore = context.runner.ledger.count
             context.log.note("answer \(manifest.id) \(question.id) (\(name))")
             let content = try chapterType.init().content(context)
             if let mismatch = chapterType.declaration.mismatch(content) {
                 throw BuildError("chapter \(name) (\(chapterType)) of \(manifest.id) does not keep its declaration: \(mismatch)")
             }
             contents[question.id] = content
-            written += try writeFigures(content, question: question.id, to: figuresDir)
+            supplements[question.id] = Supplements(code: try code.sourceCode(for: chapterType),
+                                                   logs: context.runner.ledger.runs(since: runsBefore).map(TrainingLog.output))
+            let figures = try writeFigures(content, question: question.id, to: figuresDir)
+            for (name, _) in content.figures {
+                figureFiles["fig-" + name] = figures.filter { $0.lastPathComponent.hasPrefix("\(question.id)-\(name).") }
+                    .map { "\(manifest.id)/figures/\($0.lastPathComponent)" }.sorted { Self.fileOrder($0) < Self.fileOrder($1) }
+            }
+            written += figures
             written += try writeFiles(content, to: reportDir)
             var record = QuestionRecord(question: question.id, seconds: Date().timeIntervalSince(start), computed: [], reused: 0)
             for event in context.log.events.dropFirst(eventsBefore) {
@@ -69,7 +81,20 @@ struct ReportBuilder {
             }
             records.append(record)
         }
-        let document = try assembleDocument(manifest: selected, contents: contents, generatedBy: generatedBy)
+        var document = try assembleDocument(manifest: selected, contents: contents, generatedBy: generatedBy)
+            .mappingFigures { figure in
+                var linked = figure
+                linked.files = figureFiles[figure.id] ?? []
+                return linked
+            }
+        for p in document.parts.indices {
+            for q in document.parts[p].questions.indices {
+                var s = supplements[document.parts[p].questions[q].id] ?? Supplements()
+                s.code = s.code.map { var c = $0; c.link = code.link(c.file); return c }
+                document.parts[p].questions[q].supplements = s
+            }
+        }
+        document.colophon = colophon(manifest: manifest, records: records, whole: sections.isEmpty)
         for item in document.uncited {
             context.log.note("warning: \(item.label) (@\(item.id)) in \(item.file) is never cited in the prose")
         }
@@ -98,6 +123,25 @@ struct ReportBuilder {
             }
         }
         return Outcome(written: written, records: records)
+    }
+
+    /// SVG, PNG, PDF, then the CSV of the numbers.
+    static func fileOrder(_ path: String) -> Int {
+        ["svg", "png", "pdf", "csv"].firstIndex(of: String(path.split(separator: ".").last ?? "")) ?? 9
+    }
+
+    /// The environment block: the build's environment, each question's time and where
+    /// its results came from, and the report's data files.
+    private func colophon(manifest: ReportManifest, records: [QuestionRecord], whole: Bool) -> Colophon {
+        let questions = records.map { record -> (id: String, seconds: String, source: String) in
+            let source = !record.computed.isEmpty ? "computed: " + record.computed.joined(separator: "; ")
+                : record.reused == 0 ? "nothing to compute or cache (values from the data and the model's shape)"
+                : "from the cache (\(record.reused) result\(record.reused == 1 ? "" : "s"))"
+            return (record.question, String(format: "%.2f", record.seconds), source)
+        }
+        var files = [(label: "results.json", path: "\(manifest.id)/results.json")]
+        if !whole { files = [] }  // a section build writes no results.json
+        return Colophon(rows: environment.rows, questions: questions, files: files)
     }
 
     /// The files a chapter hands over, under the report's folder.

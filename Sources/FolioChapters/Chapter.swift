@@ -34,14 +34,22 @@ public struct ChapterContext {
 /// pure function of its context (through the experiment cache), so rebuilding a
 /// section reproduces it exactly without retraining. A question its template answers
 /// alone (a derivation) needs no chapter: the manifest leaves out its "chapter".
-public protocol Chapter {
+public protocol Chapter: Sendable {
     /// The name the manifest uses in a question's "chapter" field, unique in its report.
     static var name: String { get }
     /// What `content` returns, by name and kind: every template is checked against it
     /// before any training starts, and every computed content against it after.
     static var declaration: ContentDeclaration { get }
+    /// Declarations whose code the report shows under the answer besides the chapter's
+    /// own `content(_:)`: the protocol it runs (training set-up, sweeps, attacks,
+    /// tests), by dotted name or signature as `DeclarationIndex` reads them.
+    static var code: [String] { get }
     init()
     func content(_ context: ChapterContext) throws -> SectionContent
+}
+
+extension Chapter {
+    public static var code: [String] { [] }
 }
 
 /// The chapters of one report, by the names its manifest uses. Each report has its

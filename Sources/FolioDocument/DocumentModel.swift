@@ -39,6 +39,8 @@ public struct Document {
     /// Figures and tables the prose never points to ("Figure 3", its anchor and the
     /// fragment placing it): a reader is shown them without being told what to see.
     public var uncited: [(label: String, id: String, file: String)] = []
+    /// What produced the report, shown at its end; nil for a document built without one.
+    public var colophon: Colophon?
 
     public init(id: String, title: String, course: String, subtitle: String? = nil,
                 generatedBy: [String] = [], parts: [Part] = []) {
@@ -67,6 +69,8 @@ public struct Question {
     /// The question as the handout words it; set off like a handout.
     public var prompt: [Block]
     public var answer: [Block]
+    /// The code and training logs behind the answer (empty for a prose-only answer).
+    public var supplements = Supplements()
 
     public init(id: String, title: String, prompt: [Block] = [], answer: [Block] = []) {
         self.id = id; self.title = title; self.prompt = prompt; self.answer = answer
@@ -134,6 +138,9 @@ public struct FigureBlock {
     public var number: Int
     public var caption: [Inline]
     public var figure: any DocumentFigure
+    /// The figure's own files (SVG, PNG, PDF, the CSV of its numbers) as paths from
+    /// the output folder, linked from the figure; empty when none were written.
+    public var files: [String] = []
 
     public init(id: String, number: Int, caption: [Inline], figure: any DocumentFigure) {
         self.id = id; self.number = number; self.caption = caption; self.figure = figure

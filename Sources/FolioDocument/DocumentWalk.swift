@@ -61,8 +61,13 @@ extension Document {
         for part in parts {
             found.insert(part.id)
             found.formUnion(part.intro.placedAnchors)
-            for question in part.questions { found.insert(question.anchor); found.formUnion(question.placedAnchors) }
+            for question in part.questions {
+                found.insert(question.anchor)
+                found.formUnion(question.placedAnchors)
+                if !question.supplements.isEmpty { found.insert(question.supplementsAnchor) }
+            }
         }
+        if colophon != nil { found.insert(Colophon.anchor) }
         return found
     }
 }
@@ -143,5 +148,29 @@ extension Sequence<Inline> {
             try body(inline)
             try inline.children.forEachInline(body)
         }
+    }
+}
+
+extension Document {
+    /// The report with `transform` applied to every placed figure, at any depth.
+    public func mappingFigures(_ transform: (FigureBlock) -> FigureBlock) -> Document {
+        func map(_ blocks: [Block]) -> [Block] {
+            blocks.map { block in
+                switch block {
+                case let .figure(figure): return .figure(transform(figure))
+                case let .list(ordered, items): return .list(ordered: ordered, items: items.map(map))
+                case let .quote(children): return .quote(map(children))
+                default: return block
+                }
+            }
+        }
+        var copy = self
+        for p in copy.parts.indices {
+            copy.parts[p].intro = map(copy.parts[p].intro)
+            for q in copy.parts[p].questions.indices {
+                copy.parts[p].questions[q].answer = map(copy.parts[p].questions[q].answer)
+            }
+        }
+        return copy
     }
 }

@@ -54,18 +54,27 @@ public struct Palette: Sendable {
     public var codeBackground: RGB
     /// Behind figures: white in every scheme, since the charts are drawn for white.
     public var card: RGB
+    /// Source code's token classes (plain code takes `text`).
+    public var syntax: [CodeStyle: RGB]
+
+    /// The colour of a token class.
+    public func colour(of style: CodeStyle) -> RGB { syntax[style] ?? text }
 
     /// The printed page and the HTML in light mode; the PDF uses only this.
     public static let light = Palette(
         text: RGB(0x1F1F1D), muted: RGB(0x62605A), faint: RGB(0x8A877F), paper: RGB(0xFDFCF8),
         rule: RGB(0xD8D3C7), accent: RGB(0x8C2F1B), link: RGB(0x1D4F91),
         promptBackground: RGB(0xF4F0E6), promptRule: RGB(0xB9A67A), codeBackground: RGB(0xF3F1EB),
-        card: RGB(0xFFFFFF))
+        card: RGB(0xFFFFFF),
+        syntax: [.keyword: RGB(0x8C2F1B), .type: RGB(0x1D5E6B), .string: RGB(0x3E6B1F), .number: RGB(0x6B3FA0),
+                 .comment: RGB(0x7A766C), .attribute: RGB(0x9A5B00)])
 
     /// The HTML when the reader's system asks for dark mode.
     public static let dark = Palette(
         text: RGB(0xE7E3DA), muted: RGB(0xB1AB9E), faint: RGB(0x8A857A), paper: RGB(0x1C1C1A),
         rule: RGB(0x45433D), accent: RGB(0xE39A7F), link: RGB(0x9CC2F0),
         promptBackground: RGB(0x272622), promptRule: RGB(0x857552), codeBackground: RGB(0x262521),
-        card: RGB(0xFFFFFF))
+        card: RGB(0xFFFFFF),
+        syntax: [.keyword: RGB(0xE39A7F), .type: RGB(0x7FC4D0), .string: RGB(0xA8CF86), .number: RGB(0xC3A6E8),
+                 .comment: RGB(0x9A958A), .attribute: RGB(0xE0B46A)])
 }

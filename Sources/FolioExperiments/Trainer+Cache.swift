@@ -9,6 +9,8 @@ public struct ExperimentRunner: Sendable {
     public let data: Dataset
     public let cache: ResultCache
     public let threads: Int
+    /// Every run handed out, so the build can show each answer's training logs.
+    public let ledger = RunLedger()
 
     public init(data: Dataset, cache: ResultCache, threads: Int) {
         self.data = data; self.cache = cache; self.threads = threads
@@ -19,7 +21,42 @@ public struct ExperimentRunner: Sendable {
     /// The run of `config` with at least `epochs` epochs, training only what is missing.
     public func train(_ config: TrainingConfig, epochs: Int) throws -> TrainingRun {
         precondition(config.dataset == data.kind, "configuration is for \(config.dataset), data is \(data.kind)")
-        return try cache.value(TrainingComputation(config, epochs: epochs, runner: self))
+        let run = try cache.value(TrainingComputation(config, epochs: epochs, runner: self))
+        ledger.record(run, epochs: epochs)
+        return run
+    }
+}
+
+/// The training runs handed out, in order, with the epochs each caller asked for.
+public final class RunLedger: @unchecked Sendable {
+    public struct Entry {
+        public let run: TrainingRun
+        public let epochs: Int
+    }
+
+    private let lock = NSLock()
+    private var entries: [Entry] = []
+
+    func record(_ run: TrainingRun, epochs: Int) { lock.withLock { entries.append(Entry(run: run, epochs: epochs)) } }
+
+    /// How many runs have been handed out so far: a mark to read from later.
+    public var count: Int { lock.withLock { entries.count } }
+
+    /// The runs handed out since `mark`, one per configuration, with the most epochs
+    /// any caller asked of it, in the order first asked.
+    public func runs(since mark: Int) -> [Entry] {
+        let recent = lock.withLock { Array(entries.dropFirst(mark)) }
+        var order: [String] = []
+        var chosen: [String: Entry] = [:]
+        for entry in recent {
+            let key = entry.run.folder.path
+            if let seen = chosen[key] {
+                if entry.epochs > seen.epochs { chosen[key] = entry }
+            } else {
+                order.append(key); chosen[key] = entry
+            }
+        }
+        return order.map { chosen[$0]! }
     }
 }
 
@@ -117,7 +154,7 @@ public struct TrainingComputation: CachedComputation {
             let epoch = records.count
             reason = "resuming after epoch \(epoch): the cache holds \(epoch) of \(epochs)"
             if !cache.dryRun {
-                var trainer = try makeTrainer(normalization)
+                let trainer = try makeTrainer(normalization)
                 if entry.load(Self.stateName, consequence: "training from the start", parse: { _ in
                     try trainer.restore(from: entry.url(Self.stateName), epoch: epoch)
                 }) != nil {
@@ -131,7 +168,7 @@ public struct TrainingComputation: CachedComputation {
         }
         let start = try cache.beginComputing(self, in: entry, reason: reason, summary: summary(from: records.count),
                                              estimate: estimate(from: records.count, cache))
-        var trainer = try restored ?? makeTrainer(normalization)
+        let trainer = try restored ?? makeTrainer(normalization)
         let test = config.testCount >= data.test.count ? data.test : data.test.prefix(config.testCount)
         for epoch in (records.count + 1)...epochs {
             let batchesBefore = records.count * ((config.trainCount + config.batchSize - 1) / config.batchSize)

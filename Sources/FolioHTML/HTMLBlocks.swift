@@ -8,6 +8,9 @@ struct HTMLBlockRenderer {
     /// Where a cross-reference to an anchor points: "#fig-x" in the full report,
     /// a link into the full report from a section page.
     var href: (String) -> String
+    /// Where a link to a file written beside the report points, given its path from
+    /// the output folder (section pages sit two folders deeper).
+    var fileHref: (String) -> String = { $0 }
 
     func blocks(_ blocks: [Block], headingBase: Int) throws -> String {
         try blocks.map { try block($0, headingBase: headingBase) }.joined(separator: "\n")
@@ -46,7 +49,7 @@ struct HTMLBlockRenderer {
         }
     }
 
-    private func table(_ table: Table) -> String {
+    func table(_ table: Table) -> String {
         func cellClass(_ column: Int) -> String {
             guard column < table.alignments.count else { return "" }
             switch table.alignments[column] {
@@ -82,7 +85,7 @@ struct HTMLBlockRenderer {
         return """
             <figure class="figure" id="\(escape(figure.id))" style="max-width: \(maxWidth)px">
             <div class="figure-card"><div class="figure-art" style="aspect-ratio: \(ratio)">\(svg)</div></div>
-            <figcaption><span class="label">Figure \(figure.number).</span> \(inlines(figure.caption))</figcaption>
+            <figcaption><span class="label">Figure \(figure.number).</span> \(inlines(figure.caption))\(figure.files.isEmpty ? "" : " " + figureFiles(figure))</figcaption>
             </figure>
             """
     }

@@ -12,7 +12,8 @@ enum HTMLStyle {
     private static func variables(_ p: Palette, indent: String, card: Bool) -> String {
         let base = "\(indent)--text: \(p.text.css); --muted: \(p.muted.css); --faint: \(p.faint.css); --paper: \(p.paper.css);\n"
             + "\(indent)--rule: \(p.rule.css); --accent: \(p.accent.css); --link: \(p.link.css);\n"
-            + "\(indent)--prompt-bg: \(p.promptBackground.css); --prompt-rule: \(p.promptRule.css); --code-bg: \(p.codeBackground.css);"
+            + "\(indent)--prompt-bg: \(p.promptBackground.css); --prompt-rule: \(p.promptRule.css); --code-bg: \(p.codeBackground.css);\n"
+            + indent + CodeStyle.allCases.filter { $0 != .plain }.map { "--tok-\($0.rawValue): \(p.colour(of: $0).css);" }.joined(separator: " ")
         return base + (card ? " --card: \(p.card.css);" : "")
     }
 
@@ -142,6 +143,38 @@ enum HTMLStyle {
     th.right, td.right { text-align: right; }
     th.center, td.center { text-align: center; }
     .listing pre { margin-top: 0.4rem; }
+    .figure-files { font-family: var(--sans); font-size: 0.78rem; white-space: nowrap; }
+
+    /* Code and training logs under an answer, closed at first */
+    .supplements { margin: 1.6rem 0 0; font-family: var(--sans); font-size: 0.85rem; }
+    details.supplement { border-top: 1px solid var(--rule); padding: 0.35rem 0; }
+    details.supplement:last-child { border-bottom: 1px solid var(--rule); }
+    details.supplement > summary { cursor: pointer; font-weight: bold; color: var(--muted); }
+    details.supplement > summary .count { font-weight: normal; margin-left: 0.4em; color: var(--faint); }
+    .source { margin: 0.9rem 0 1.2rem; }
+    .source-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.3rem 0.8rem; margin-bottom: 0.3rem; }
+    .source-title { font-family: var(--mono); font-size: 0.8rem; color: var(--text); }
+    .source-file { font-size: 0.78rem; }
+    button.copy {
+      margin-left: auto; font: inherit; font-size: 0.75rem; color: var(--muted); background: var(--code-bg);
+      border: 1px solid var(--rule); border-radius: 3px; padding: 0.1rem 0.6rem; cursor: pointer;
+    }
+    .source pre { font-size: 0.74rem; line-height: 1.5; margin: 0; }
+    .source .ln { display: inline-block; margin-right: 1.2em; color: var(--faint); user-select: none; text-align: right; }
+    .tok-keyword { color: var(--tok-keyword); } .tok-type { color: var(--tok-type); }
+    .tok-string { color: var(--tok-string); } .tok-number { color: var(--tok-number); }
+    .tok-comment { color: var(--tok-comment); font-style: italic; } .tok-attribute { color: var(--tok-attribute); }
+    .printed { margin: 0.9rem 0 1.2rem; }
+    .printed-title { font-family: var(--mono); font-size: 0.8rem; margin: 0 0 0.3rem; }
+    .printed table { font-size: 0.8rem; }
+    .printed th, .printed td { padding: 0.15rem 0.7rem; }
+
+    /* The environment that produced the report */
+    .environment { margin-top: 3.5rem; font-family: var(--sans); font-size: 0.85rem; }
+    .environment h2 { font-size: 1.2rem; }
+    table.environment-table { border-top: 1px solid var(--rule); border-bottom: 1px solid var(--rule); font-size: 0.82rem; }
+    .environment-table th[scope="row"] { font-weight: bold; white-space: nowrap; color: var(--muted); }
+    .environment-table td { overflow-wrap: anywhere; }
 
     /* Math */
     .math.display { margin: 1.1rem 0; overflow-x: auto; overflow-y: hidden; text-align: center; }
@@ -164,7 +197,7 @@ enum HTMLStyle {
       html { font-size: 10.5pt; }
       body { background: #fff; }
       .layout { display: block; padding: 0; }
-      nav.toc, .pager, nav.toc .review { display: none; }
+      nav.toc, .pager, nav.toc .review, button.copy, .figure-files { display: none; }
       a { color: inherit; text-decoration: none; }
       figure, .prompt, pre, .math.display { break-inside: avoid; }
       h2, h3, h4 { break-after: avoid; }

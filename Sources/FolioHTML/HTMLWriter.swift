@@ -75,9 +75,10 @@ public struct HTMLWriter {
     }
 
     private func reportHTML(_ document: Document, reportFileName name: String, katex: KaTeXAssets?) throws -> String {
-        var body = ReportBody(renderer: HTMLBlockRenderer(href: { "#" + $0 }))
+        let renderer = HTMLBlockRenderer(href: { "#" + $0 })
+        var body = ReportBody(renderer: renderer)
         try document.walk(&body)
-        let main = titleBlock(document) + body.html
+        let main = titleBlock(document) + body.html + (document.colophon.map(renderer.colophon) ?? "")
         let toc = try contents(document, partLink: { "#" + $0.id }, link: { "#" + $0.anchor }, review: { "\(name)/sections/\($0.anchor).html" })
         var head = "<style>\n\(HTMLStyle.css)\n</style>"
         var scripts = ""
@@ -85,6 +86,7 @@ public struct HTMLWriter {
             head += "\n<style>\(katex.stylesheet)</style>"
             scripts = "<script>\(katex.script)</script>\n<script>\(KaTeXAssets.renderScript)</script>"
         }
+        if document.hasSupplements { scripts += "\n<script>\(SupplementScript.copy)</script>" }
         return page(title: "\(document.title) — \(document.course)", head: head, toc: toc, main: main, scripts: scripts)
     }
 
@@ -104,7 +106,8 @@ public struct HTMLWriter {
         let question = questions[index]
         let local = question.placedAnchors
         let report = "../../\(name).html"
-        let renderer = HTMLBlockRenderer(href: { local.contains($0) ? "#" + $0 : report + "#" + $0 })
+        var renderer = HTMLBlockRenderer(href: { local.contains($0) ? "#" + $0 : report + "#" + $0 })
+        renderer.fileHref = { path in path.hasPrefix("/") ? path : "../../" + path }
         let part = document.parts.first { $0.questions.contains { $0.id == questionID } }!
 
         var main = """
@@ -128,6 +131,7 @@ public struct HTMLWriter {
             head += "\n<link rel=\"stylesheet\" href=\"../assets/katex.css\">"
             scripts = "<script src=\"../assets/katex.js\"></script>\n<script>\(KaTeXAssets.renderScript)</script>"
         }
+        if !question.supplements.isEmpty { scripts += "\n<script>\(SupplementScript.copy)</script>" }
         return page(title: "\(question.id) \(question.title) — \(document.title)", head: head, toc: toc,
                     main: main, scripts: scripts)
     }
@@ -244,6 +248,7 @@ extension HTMLBlockRenderer {
         <div class="answer">
         \(try blocks(question.answer, headingBase: 4))
         </div>
+        \(supplements(question))
         </section>
         """
     }

@@ -90,13 +90,16 @@ extension PDFLayoutContext {
         }
         var entries = PDFContentsEntries(entry: entry)
         try document.walk(&entries)
+        if document.hasSupplements { entry(label: nil, title: "Appendix — Code and training logs", anchor: Self.appendixAnchor, part: true) }
+        if document.colophon != nil { entry(label: nil, title: "Environment", anchor: Colophon.anchor, part: true) }
         return fragments
     }
 
     func body(_ document: Document, x: Double, width: Double) throws -> [PDFFragment] {
         var body = PDFBody(context: self, x: x, width: width)
         try document.walk(&body)
-        return body.fragments
+        return body.fragments + (try appendix(document, x: x, width: width))
+            + (try document.colophon.map { try colophon($0, x: x, width: width) } ?? [])
     }
 
     /// A part's heading: a new page, the title over an accent rule, a bookmark.
@@ -150,7 +153,7 @@ extension PDFLayoutContext {
         }
         let answer = try blocks(question.answer, x: x, width: width)
         if let first = answer.first { first.spaceBefore = max(first.spaceBefore, 9) }
-        return fragments + answer
+        return fragments + answer + (try supplementsLink(question, x: x, width: width))
     }
 }
 

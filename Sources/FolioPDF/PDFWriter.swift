@@ -69,6 +69,14 @@ private func renderPDF(_ document: Document, path: String, creationDate: String)
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, document.title)
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, "Folio")
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Folio")
+    if let colophon = document.colophon {
+        // The environment in the file's own metadata, for a reader who has only the PDF.
+        let keywords = colophon.rows.map { "\($0.name): \($0.value)" }.joined(separator: "; ")
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, keywords)
+        if let folio = colophon.rows.first(where: { $0.name == "Folio" }) {
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Folio \(folio.value)")
+        }
+    }
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, document.course)
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, creationDate)
 
@@ -77,7 +85,7 @@ private func renderPDF(_ document: Document, path: String, creationDate: String)
     let frame = PDFPageFrame(top: PDFPage.marginTop, bottom: PDFPage.height - PDFPage.marginBottom)
     let x = PDFPage.marginLeft, width = PDFPage.textWidth
     // A link is drawn only to an anchor that exists; "contents" is the PDF's own.
-    let anchors = document.anchors.union(["contents"])
+    let anchors = document.anchors.union(["contents", PDFLayoutContext.appendixAnchor])
 
     // Pass one: measure and paginate.
     let context = PDFLayoutContext(text: PangoTextContext(cairo: cr), anchors: anchors, frame: frame)

@@ -59,6 +59,9 @@ final class FixtureReportTests: XCTestCase {
 
     func request() -> BuildRequest {
         var request = BuildRequest(templates: templates, output: output)
+        // The fixture's chapter is listed under its answer like Folio's own.
+        request.checkout = FolioBinary.projectRoot
+        request.codeFolders = ["Sources", "Tests/FolioBuildTests"]
         request.profile = .quick
         request.threads = 2
         return request
@@ -72,6 +75,8 @@ final class FixtureReportTests: XCTestCase {
         let html = try String(contentsOf: output.appendingPathComponent("digits-drill.html"), encoding: .utf8)
         XCTAssertTrue(html.contains("Train a small network") && html.contains("Count the outputs"))
         XCTAssertTrue(html.contains("Table 1"), "the answer cites its table")
+        XCTAssertTrue(html.contains("MLPDrillChapter.content"), "the chapter's code is shown under its answer")
+        XCTAssertTrue(html.contains("<details class=\"supplement training-log\">"), "its training run's log is shown")
         let text = try Subprocess.run("pdftotext", [output.appendingPathComponent("digits-drill.pdf").path, "-"]).stdout
         XCTAssertTrue(text.contains("A Two-Question Drill"), text)
 

@@ -1,3 +1,4 @@
+import FolioSubprocess
 import XCTest
 import FolioDocument
 import FolioDocumentFixtures
@@ -118,20 +119,12 @@ final class HTMLTests: XCTestCase {
     }
 
     private func runChromium(_ executable: String, _ arguments: [String], profile: URL) throws -> (stdout: String, stderr: String) {
-        let process = Process()
         // timeout(1) keeps a hung browser from hanging the test suite.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["90", executable, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
-                             "--user-data-dir=\(profile.appendingPathComponent("chromium-profile").path)",
-                             "--virtual-time-budget=5000"] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        let result = try Subprocess.run("/usr/bin/timeout", ["90", executable, "--headless", "--no-sandbox", "--disable-gpu",
+                                                             "--enable-logging=stderr", "--v=0",
+                                                             "--user-data-dir=\(profile.appendingPathComponent("chromium-profile").path)",
+                                                             "--virtual-time-budget=5000"] + arguments)
+        return (result.stdout, result.stderr)
     }
 
     private func assertBalanced(_ html: String, tags: [String], file: StaticString = #filePath, line: UInt = #line) {

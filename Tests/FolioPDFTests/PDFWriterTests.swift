@@ -1,5 +1,6 @@
 import CCairo
 import Foundation
+import FolioSubprocess
 import XCTest
 import FolioDocument
 import FolioDocumentFixtures
@@ -139,16 +140,9 @@ final class PDFWriterTests: XCTestCase {
     }
 
     func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/" + tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "\(tool) failed")
-        return String(decoding: data, as: UTF8.self)
+        let result = try Subprocess.run("/usr/bin/" + tool, arguments)
+        XCTAssertEqual(result.status, 0, "\(tool) failed: \(result.stderr)")
+        return result.stdout
     }
 
     func writeSample() throws -> URL {
@@ -277,14 +271,7 @@ final class PDFWriterTextTests: XCTestCase {
         let document = Document(id: "t", title: "A title that is rather long & has <markup> in it, long enough to need an ellipsis in the running header",
                                 course: "Course", parts: [Part(id: "part-1", title: "Part", questions: [question])])
         try writePDF(document, to: url)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = ["-bbox", url.path, "-"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try Subprocess.run("/usr/bin/pdftotext", ["-bbox", url.path, "-"]).stdout
         for word in ["&lt;b&gt;not", "bold&lt;/b&gt;", "AT&amp;T;", "a&lt;b&gt;&amp;c", "&lt;i&gt;"] {
             XCTAssertTrue(text.contains(">\(word)</word>"), "missing \(word)")
         }
