@@ -154,6 +154,12 @@ public struct HTMLWriter {
                           review: ((Question) -> String)?, current: String? = nil) throws -> String {
         var entries = ContentsEntries(partLink: partLink, link: link, review: review, current: current)
         try document.walk(&entries)
+        if document.colophon != nil {
+            // The environment block is not a part, but a reader looks for it by name; its
+            // link goes where the part links go (the report, from a section page).
+            let href = partLink(Part(id: Colophon.anchor, title: ""))
+            entries.html += "<li class=\"toc-part\"><a href=\"\(escape(href))\">Environment</a></li>\n"
+        }
         return "<nav class=\"toc\" aria-label=\"Contents\">\n<p class=\"toc-title\">Contents</p>\n<ol>\n"
             + entries.html + "</ol>\n</nav>"
     }
