@@ -17,6 +17,11 @@ struct CodeLibrary {
         let root = request.checkoutFolder
         var index = DeclarationIndex()
         for folder in request.codeFolders {
+            var isFolder: ObjCBool = false
+            let path = root.appendingPathComponent(folder).path
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+                throw BuildError("\(path): no such folder; the code shown under each answer is read from the checkout's sources")
+            }
             do {
                 let part = try DeclarationIndex(root: root, folder: folder)
                 for (file, lines) in part.files { index.add(file: file, source: lines.joined(separator: "\n")) }

@@ -167,8 +167,9 @@ struct ReportBuilder {
     }
 }
 
-/// `results.json`: every value the prose used, by question, exactly as printed;
-/// the environment that produced them; and how each answer was computed.
+/// `results.json`: every value the prose used, by question, exactly as printed
+/// and, for numbers, typed (docs/results-json.md); the environment that produced
+/// them; and how each answer was computed.
 enum Results {
     static func json(manifest: ReportManifest, contents: [String: SectionContent], generatedBy: [String],
                      environment: BuildEnvironment, records: [ReportBuilder.QuestionRecord]) throws -> Data {
@@ -189,9 +190,19 @@ enum Results {
     static func plain(_ v: TemplateValue) -> Any {
         switch v {
         case .string(let s): return s
+        case .number(let m): return measure(m)
         case .bool(let b): return b
         case .list(let items): return items.map(plain)
         case .object(let o): return o.mapValues(plain)
         }
+    }
+
+    /// `{"text": "98.93 %", "value": 98.93, "unit": "%", "count": 10000}`; unit and
+    /// count only when known. JSON has no NaN or infinity: such a value is null.
+    static func measure(_ m: Measure) -> [String: Any] {
+        var object: [String: Any] = ["text": m.text, "value": m.value.isFinite ? m.value as Any : NSNull()]
+        if let unit = m.unit { object["unit"] = unit }
+        if let count = m.count { object["count"] = count }
+        return object
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import FolioDocument
+import FolioExperiments
 
 /// How numbers appear in the prose. Every value the templates show passes through
 /// here, so a number reads the same in the text, the tables and results.json.
@@ -84,10 +85,86 @@ enum Format {
     }
 }
 
+/// The template values of numbers: each prints the text `Format` gives and carries
+/// the number typed for results.json (see `Measure` for what value and unit mean).
 extension TemplateValue {
-    static func percent(_ f: Double, digits: Int = 2) -> TemplateValue { .string(Format.percent(f, digits: digits)) }
-    static func decimal(_ x: Double, digits: Int = 4) -> TemplateValue { .string(Format.decimal(x, digits: digits)) }
-    static func count(_ n: Int) -> TemplateValue { .string(Format.count(n)) }
-    static func seconds(_ s: Double) -> TemplateValue { .string(Format.seconds(s)) }
-    static func pValue(_ p: Double) -> TemplateValue { .string(Format.pValue(p)) }
+    /// A proportion as a percentage: value 100 × fraction, unit "%". `of` is the
+    /// number of images the proportion was measured on, when it was.
+    static func percent(_ f: Double, digits: Int = 2, of count: Int? = nil) -> TemplateValue {
+        .number(Measure(text: Format.percent(f, digits: digits), value: scaled(f), unit: "%", count: count))
+    }
+
+    /// An evaluation's accuracy, with the number of images it was measured on.
+    static func accuracy(_ e: EvaluationRecord, digits: Int = 2) -> TemplateValue {
+        .percent(e.accuracy, digits: digits, of: e.count)
+    }
+
+    /// A difference of two fractions in percentage points: value 100 × difference;
+    /// `of` as for `percent`, when both were measured on the same images.
+    static func points(_ d: Double, digits: Int = 2, of count: Int? = nil) -> TemplateValue {
+        .number(Measure(text: Format.points(d, digits: digits), value: scaled(d), unit: "points", count: count))
+    }
+
+    /// 100 × a fraction, rounded at the ninth decimal so that 100 × 0.9893 is stored
+    /// as 98.93, not 98.92999999999999: far finer than any printed digit.
+    private static func scaled(_ fraction: Double) -> Double {
+        guard fraction.isFinite else { return fraction }
+        return (100 * fraction * 1e9).rounded() / 1e9
+    }
+
+    static func decimal(_ x: Double, digits: Int = 4, unit: String? = nil) -> TemplateValue {
+        .number(Measure(text: Format.decimal(x, digits: digits), value: x, unit: unit))
+    }
+
+    /// A number of any size ("0.001", "1 × 10⁻⁵"), as `Format.number` prints it.
+    static func number(_ x: Double, significant: Int = 3, unit: String? = nil) -> TemplateValue {
+        .number(Measure(text: Format.number(x, significant: significant), value: x, unit: unit))
+    }
+
+    /// A Float setting (a learning rate, a noise level): printed from the Float
+    /// widened, as the Double overloads print it, but stored as the Float's shortest
+    /// decimal, so 0.001 is stored as 0.001 and not 0.0010000000474974513.
+    static func number(_ x: Float, significant: Int = 3, unit: String? = nil) -> TemplateValue {
+        .number(Measure(text: Format.number(Double(x), significant: significant), value: shortest(x), unit: unit))
+    }
+
+    static func decimal(_ x: Float, digits: Int = 4, unit: String? = nil) -> TemplateValue {
+        .number(Measure(text: Format.decimal(Double(x), digits: digits), value: shortest(x), unit: unit))
+    }
+
+    private static func shortest(_ x: Float) -> Double { Double(String(x)) ?? Double(x) }
+
+    /// A count with thousands separators ("799,078"); no unit.
+    static func count(_ n: Int) -> TemplateValue { .number(Measure(text: Format.count(n), value: Double(n))) }
+
+    /// A number printed as Swift prints it ("3", "0.01"): settings, sizes, indices.
+    static func plain<T: BinaryInteger & LosslessStringConvertible>(_ n: T) -> TemplateValue {
+        .number(Measure(text: String(n), value: Double(n)))
+    }
+
+    /// The value is read back from the text, so a Float 0.01 is stored as 0.01,
+    /// not as the 0.009999999776… that the Float widens to.
+    static func plain<T: BinaryFloatingPoint & LosslessStringConvertible>(_ x: T) -> TemplateValue {
+        let text = String(x)
+        return .number(Measure(text: text, value: Double(text) ?? Double(x)))
+    }
+
+    /// An angle in degrees, printed with its "°": `digits` decimals, or as
+    /// `Format.number` prints it when nil.
+    static func degrees(_ x: Double, digits: Int? = nil) -> TemplateValue {
+        let text = digits.map { Format.decimal(x, digits: $0) } ?? Format.number(x)
+        return .number(Measure(text: text + "°", value: x, unit: "°"))
+    }
+
+    /// Throughput rounded to whole images per second, with thousands separators.
+    static func imagesPerSecond(_ rate: Double) -> TemplateValue {
+        .number(Measure(text: Format.count(Int(rate)), value: rate, unit: "images/s"))
+    }
+
+    static func seconds(_ s: Double) -> TemplateValue {
+        .number(Measure(text: Format.seconds(s), value: s, unit: "s"))
+    }
+
+    /// "p = 0.031" or "p < 0.001"; the value is p itself in both cases.
+    static func pValue(_ p: Double) -> TemplateValue { .number(Measure(text: Format.pValue(p), value: p)) }
 }

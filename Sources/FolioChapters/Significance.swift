@@ -37,10 +37,10 @@ struct AccuracyComparison {
     var values: [String: TemplateValue] {
         ["p": .pValue(pValue), "significant": .bool(significant),
          "only_first": .count(test.onlyFirstCorrect), "only_second": .count(test.onlySecondCorrect),
-         "gap": .string(Format.points(abs(difference)))]
+         "gap": .points(abs(difference), of: first.count)]
     }
 
-    static var alphaText: TemplateValue { .string(Format.number(alpha)) }
+    static var alphaText: TemplateValue { .number(alpha) }
 }
 
 extension RunComparison {

@@ -5,7 +5,7 @@
 // drift from the code.
 //
 // Values are declared in a small notation, one name per word:
-//   name            text (every number arrives as text)
+//   name            text (every number arrives as text; a typed number counts as text)
 //   name?           a yes/no value, used as a section {{#name}}…{{/name}}
 //   name[a b? c]    a list of objects with fields a, b (yes/no) and c
 //   name[]          a list of text, used as {{#name}}{{.}}{{/name}}
@@ -25,7 +25,7 @@ public indirect enum ValueShape: Equatable, Sendable {
     /// The shape of a computed value. An empty list has no element shape: nil.
     static func of(_ value: TemplateValue) -> ValueShape? {
         switch value {
-        case .string: return .text
+        case .string, .number: return .text
         case .bool: return .flag
         case let .object(fields): return .object(fields.compactMapValues(ValueShape.of))
         case let .list(items):
@@ -129,7 +129,7 @@ public struct ContentDeclaration: Sendable, Equatable {
 
     private func compare(_ shape: ValueShape, _ value: TemplateValue, path: String, into problems: inout [String]) {
         switch (shape, value) {
-        case (.text, .string), (.flag, .bool): return
+        case (.text, .string), (.text, .number), (.flag, .bool): return
         case let (.object(fields), .object(actual)):
             compare(declared: fields, actual: actual, path: path, into: &problems)
         case let (.list(element), .list(items)):
@@ -152,7 +152,7 @@ public struct ContentDeclaration: Sendable, Equatable {
 
     private static func kind(_ value: TemplateValue) -> String {
         switch value {
-        case .string: return "text"
+        case .string, .number: return "text"
         case .bool: return "yes/no"
         case .list: return "a list"
         case .object: return "an object"

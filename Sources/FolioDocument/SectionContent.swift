@@ -5,6 +5,9 @@
 /// template never decides how many digits a result gets.
 public indirect enum TemplateValue: Sendable, Equatable {
     case string(String)
+    /// A number: templates print its `text` exactly as a `.string`; results.json
+    /// also gives its value, unit and sample size, so programs need not parse the text.
+    case number(Measure)
     case bool(Bool)
     /// Iterated by a `{{#name}}…{{/name}}` section, once per element.
     case list([TemplateValue])
@@ -19,6 +22,36 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral
     public init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+/// A computed number as the prose prints it and as a program reads it.
+///
+/// `value` is in `unit`, as the text shows it, at full precision: "98.93 %" has
+/// value 98.93… and unit "%", not 0.9893; "1.25" percentage points has unit
+/// "points". A p-value has no unit and value p, also for "p < 0.001".
+public struct Measure: Sendable, Equatable {
+    /// Exactly what the prose prints.
+    public var text: String
+    public var value: Double
+    /// "%", "points", "s", "images/s", "MB", "°", …; nil for a plain number or count.
+    public var unit: String?
+    /// For an accuracy or another proportion of images: how many it was measured on.
+    public var count: Int?
+
+    public init(text: String, value: Double, unit: String? = nil, count: Int? = nil) {
+        self.text = text; self.value = value; self.unit = unit; self.count = count
+    }
+}
+
+extension TemplateValue {
+    /// What a placeholder prints for a text or a number; nil for other kinds.
+    public var text: String? {
+        switch self {
+        case let .string(s): return s
+        case let .number(m): return m.text
+        case .bool, .list, .object: return nil
+        }
     }
 }
 

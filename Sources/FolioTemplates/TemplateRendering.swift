@@ -76,8 +76,9 @@ enum FragmentFiller {
     /// The value tree as swift-mustache reads it, with every string replaced by its token.
     private static func tokenised(_ value: TemplateValue, table: inout [String]) -> Any {
         switch value {
-        case let .string(text):
-            table.append(text)
+        case .string, .number:
+            // A typed number prints its text, exactly as a string would.
+            table.append(value.text ?? "")
             return Token.make(table.count - 1, open: Token.valueOpen, close: Token.valueClose)
         case let .bool(flag):
             return flag

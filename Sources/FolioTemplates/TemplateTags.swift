@@ -114,7 +114,7 @@ struct TemplateValueChecker {
             case let .variable(name, line):
                 guard let found = try resolve(name, stack: stack, line: line) else { continue }
                 switch found.value {
-                case .string: break
+                case .string, .number: break
                 case .bool:
                     throw TemplateError(file: file, line: line,
                         "placeholder {{\(name)}} is a yes/no value; use it as a section {{#\(name)}}…{{/\(name)}}")
@@ -138,7 +138,7 @@ struct TemplateValueChecker {
                     for item in items {
                         try walk(children, stack: stack + [Level(value: item, path: found.path)])
                     }
-                case .string:
+                case .string, .number:
                     throw TemplateError(file: file, line: line,
                         "section {{#\(name)}} is text; sections need a list, an object or a yes/no value")
                 }
@@ -202,7 +202,7 @@ struct TemplateValueChecker {
             var nested: [String] = []
             for item in items { collectPaths(item, path: path, into: &nested) }
             paths += nested.filter { $0 != path && seen.insert($0).inserted }
-        case .string, .bool:
+        case .string, .number, .bool:
             break
         }
     }

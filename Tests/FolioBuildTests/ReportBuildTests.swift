@@ -55,4 +55,63 @@ final class ReportBuildTests: XCTestCase {
         XCTAssertTrue(text.contains(title("3.1")), text)
         XCTAssertFalse(text.contains(title("3.3")), text)
     }
+
+    /// results.json gives each number typed beside the text the prose printed
+    /// (docs/results-json.md). Built from the CNN report cut down to question 1.1,
+    /// since only a whole report writes results.json.
+    func testResultsHoldTypedNumbersBesideThePrintedText() throws {
+        let templates = output.appendingPathComponent("templates")
+        let report = templates.appendingPathComponent("cnn-assignment")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: FolioBinary.projectRoot.appendingPathComponent("report-templates/cnn-assignment"), to: report)
+        let manifestURL = report.appendingPathComponent("manifest.json")
+        var manifest = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as? [String: Any])
+        var part = try XCTUnwrap((manifest["parts"] as? [[String: Any]])?.first { $0["id"] as? String == "part-1" })
+        part["questions"] = (part["questions"] as? [[String: Any]])?.filter { $0["id"] as? String == "1.1" }
+        manifest["parts"] = [part]
+        try JSONSerialization.data(withJSONObject: manifest).write(to: manifestURL)
+
+        var request = request(reports: ["cnn-assignment"])
+        request.templates = templates
+        request.checkout = FolioBinary.projectRoot  // the code under each answer
+        request.formats = [.html]
+        _ = try ReportBuild(request, log: BuildLog(quiet: true)).run(data: try ChapterFixture.mnist())
+        let data = try Data(contentsOf: output.appendingPathComponent("cnn-assignment/results.json"))
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let values = try XCTUnwrap((json["questions"] as? [String: Any])?["1.1"] as? [String: Any])
+        let html = try String(contentsOf: output.appendingPathComponent("cnn-assignment.html"), encoding: .utf8)
+
+        // Every test accuracy: the printed text, the percentage it shows, and the test images.
+        let ranking = try XCTUnwrap(values["ranking"] as? [[String: Any]])
+        XCTAssertEqual(ranking.count, 4)
+        for row in ranking {
+            let accuracy = try XCTUnwrap(row["accuracy"] as? [String: Any], "\(row)")
+            let text = try XCTUnwrap(accuracy["text"] as? String)
+            XCTAssertTrue(text.hasSuffix("\u{00A0}%") && html.contains(text), text)
+            let value = try XCTUnwrap(accuracy["value"] as? Double)
+            XCTAssertEqual(value, try XCTUnwrap(Double(text.dropLast(2))), accuracy: 0.005, text)
+            XCTAssertEqual(accuracy["unit"] as? String, "%")
+            XCTAssertEqual(accuracy["count"] as? Int, Profile.quick.testCount)
+        }
+        let chosen = try XCTUnwrap(values["chosen_test"] as? [String: Any])
+        XCTAssertEqual(chosen["count"] as? Int, Profile.quick.testCount)
+        // A validation accuracy counts the validation images.
+        let validation = try XCTUnwrap(values["chosen_validation"] as? [String: Any])
+        XCTAssertEqual(validation["count"] as? Int, Profile.quick.validationCount)
+
+        // A count: its printed text and value, no unit and no sample size.
+        let images = try XCTUnwrap(values["train_images"] as? [String: Any])
+        XCTAssertEqual(images["text"] as? String, "3,000")
+        XCTAssertEqual(images["value"] as? Double, 3000)
+        XCTAssertNil(images["unit"])
+        XCTAssertNil(images["count"])
+        // A p-value is p, in the text "p = …" or "p < 0.001".
+        let steps = try XCTUnwrap(values["steps"] as? [[String: Any]])
+        let p = try XCTUnwrap(steps.first?["p"] as? [String: Any])
+        XCTAssertTrue((p["text"] as? String)?.hasPrefix("p\u{00A0}") == true, "\(p)")
+        XCTAssertTrue((0...1).contains(try XCTUnwrap(p["value"] as? Double)), "\(p)")
+        // Names stay strings; yes/no values stay booleans.
+        XCTAssertNotNil(values["chosen_optimiser"] as? String)
+        XCTAssertNotNil(values["chosen_is_test_best"] as? Bool)
+    }
 }

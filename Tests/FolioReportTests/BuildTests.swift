@@ -29,6 +29,12 @@ final class BuildTests: XCTestCase {
         try Subprocess.run(name, args).stdout
     }
 
+    /// The text the prose printed for a value of results.json: a string, or a typed
+    /// number's `text`.
+    static func printed(_ value: Any?) -> String? {
+        (value as? String) ?? ((value as? [String: Any])?["text"] as? String)
+    }
+
     func results(_ report: String) throws -> [String: Any] {
         let data = try Data(contentsOf: Self.output.appendingPathComponent("\(report)/results.json"))
         return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -61,12 +67,17 @@ final class BuildTests: XCTestCase {
         }
         // A computed value from results.json appears in the PDF exactly as printed.
         let questions = try XCTUnwrap(try results("problem-set")["questions"] as? [String: [String: Any]])
-        let accuracy = try XCTUnwrap(questions["2.3"]?["test_accuracy"] as? String)
+        let accuracy = try XCTUnwrap(Self.printed(questions["2.3"]?["test_accuracy"]))
         // pdftotext may turn the no-break space before "%" into a plain one.
         func spaced(_ s: String) -> String { s.replacingOccurrences(of: "\u{00A0}", with: " ") }
         XCTAssertTrue(spaced(text).contains(spaced(accuracy)), "test accuracy \(accuracy) not in the PDF")
-        let parameters = try XCTUnwrap(questions["2.3"]?["parameters"] as? String)
-        XCTAssertEqual(parameters, "101,770")
+        let parameters = try XCTUnwrap(questions["2.3"]?["parameters"] as? [String: Any])
+        XCTAssertEqual(parameters["text"] as? String, "101,770")
+        XCTAssertEqual(parameters["value"] as? Double, 101_770)
+        // Both reports' accuracies carry the images they were measured on.
+        let typed = try XCTUnwrap(questions["2.3"]?["test_accuracy"] as? [String: Any])
+        XCTAssertEqual(typed["unit"] as? String, "%")
+        XCTAssertEqual(typed["count"] as? Int, 1_000)
     }
 
     /// Placeholders a fragment prints unconditionally (outside every section).
@@ -99,7 +110,7 @@ final class BuildTests: XCTestCase {
             for (id, values) in questions {
                 let fragment = try String(contentsOf: dir.appendingPathComponent(try XCTUnwrap(fragments[id])), encoding: .utf8)
                 for name in unconditionalPlaceholders(fragment) {
-                    guard let s = values[name] as? String else { XCTFail("\(report) \(id): \(name) not in results.json"); continue }
+                    guard let s = Self.printed(values[name]) else { XCTFail("\(report) \(id): \(name) not in results.json"); continue }
                     let escaped = s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                     XCTAssertTrue(html.contains(escaped) || html.contains(s), "\(report) \(id) \(name) = \(s) not in the HTML")
                     checked += 1

@@ -110,6 +110,22 @@ final class PlaceholderTests: XCTestCase {
         XCTAssertEqual(plain(last), "It converged.")
     }
 
+    /// A typed number fills a placeholder with its text, exactly as a string would;
+    /// as a section it is refused like text.
+    func testNumbersFillAsTheirText() throws {
+        let fixture = try ReportFixture.single("{{#runs}}{{name}}: {{accuracy}} of {{images}}. {{/runs}}Mean {{mean}}.")
+        let percent = Measure(text: "98.93\u{00A0}%", value: 98.93, unit: "%", count: 10_000)
+        let answer = try fixture.answer(SectionContent(values: [
+            "runs": [["name": "Adam", "accuracy": .number(percent), "images": .number(Measure(text: "10,000", value: 10_000))]],
+            "mean": .number(Measure(text: "0.5", value: 0.5)),
+        ]))
+        guard case let .paragraph(inlines) = answer[0] else { return XCTFail("\(answer)") }
+        XCTAssertEqual(plain(inlines), "Adam: 98.93\u{00A0}% of 10,000. Mean 0.5.")
+        let section = try ReportFixture.single("{{#mean}}x{{/mean}}")
+        assertTemplateError(try section.answer(SectionContent(values: ["mean": .number(Measure(text: "1", value: 1))])),
+                            file: "answer.md", contains: "is text")
+    }
+
     func testEmptyListAndFalseFlag() throws {
         let fixture = try ReportFixture.single("{{#runs}}{{name}} in {{unit}}{{/runs}}{{^runs}}No runs.{{/runs}} {{#flag}}yes{{/flag}}{{^flag}}no{{/flag}}")
         let answer = try fixture.answer(SectionContent(values: ["runs": [], "unit": "s", "flag": false]))

@@ -80,11 +80,11 @@ struct ActivationsChapter: Chapter {
             rows: rows, alignments: [.left, .left, .left, .right, .right, .right, .right, .right, .right])
 
         var values: [String: TemplateValue] = [
-            "image_index": .string(String(index)), "image_class": .string(c.classNames[label]),
+            "image_index": .plain(index), "image_class": .string(c.classNames[label]),
             "predicted_class": .string(c.classNames[predicted]), "correct": .bool(predicted == label),
             "probability": .percent(Double(probabilities[predicted])),
-            "ink_threshold": .string(String(ActivationStatistics.inkThreshold)),
-            "traces_threshold": .string(String(ActivationStatistics.tracesAbove)),
+            "ink_threshold": .plain(ActivationStatistics.inkThreshold),
+            "traces_threshold": .plain(ActivationStatistics.tracesAbove),
             "channels": .count(activity[0].channels),
         ]
         values.merge(AnalysedModelNote.values(c, kind: best.kind, run: best.run)) { $1 }
@@ -105,7 +105,7 @@ struct ActivationsChapter: Chapter {
             // Pooling keeps a map's silence and (nearly always) its rank, so only the
             // convolutions' strongest and silent maps are named.
             if a.name.hasPrefix("conv") {
-                values["\(a.name)_strongest"] = .string(String(a.strongestChannel))
+                values["\(a.name)_strongest"] = .plain(a.strongestChannel)
                 values["\(a.name)_silent_phrase"] = .string(Self.silentPhrase(a.silentList))
             }
         }

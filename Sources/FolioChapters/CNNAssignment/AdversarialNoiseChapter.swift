@@ -95,15 +95,15 @@ struct AdversarialNoiseChapter: Chapter {
 
         var values: [String: TemplateValue] = [
             "classes": .count(k),
-            "raw_mean": .string(Format.decimal(Double(config.rawMean), digits: 0)),
-            "raw_std": .string(Format.decimal(Double(config.rawStd), digits: 0)),
-            "raw_step": .string(Format.decimal(Double(config.rawStep), digits: 2)),
+            "raw_mean": .decimal(config.rawMean, digits: 0),
+            "raw_std": .decimal(config.rawStd, digits: 0),
+            "raw_step": .decimal(config.rawStep, digits: 2),
             "raw_step_unit": .string(Format.scientific(Double(config.rawStep) / (255 * 255)).mantissa),
             "raw_step_unit_exponent": .string(Format.scientific(Double(config.rawStep) / (255 * 255)).exponent),
             "raw_iterations": .count(config.rawIterations),
-            "adam_mean": .string(Format.decimal(Double(config.adamMean), digits: 1)),
-            "adam_std": .string(Format.decimal(Double(config.adamStd), digits: 2)),
-            "learning_rate": .string(Format.decimal(Double(config.learningRate), digits: 2)),
+            "adam_mean": .decimal(config.adamMean, digits: 1),
+            "adam_std": .decimal(config.adamStd, digits: 2),
+            "learning_rate": .decimal(config.learningRate, digits: 2),
             "adam_steps": .count(config.adamSteps), "adam_checkpoint": .count(config.adamCheckpoint),
             "bar": .decimal(bar, digits: 2),
             "step_ratio": .count(255 * 255),
@@ -186,7 +186,7 @@ struct AdversarialNoiseChapter: Chapter {
         values["real_own_corr"] = .decimal(real.ownCorrelation, digits: 3)
         values["adam_best_corr"] = .decimal(NoiseRunSummary.mean(adam.bestCorrelation), digits: 3)
         values["real_low_corr"] = .decimal(real.lowCorrelation, digits: 3)
-        values["real_passing"] = .percent(real.passing, digits: 1)
+        values["real_passing"] = .percent(real.passing, digits: 1, of: c.testSet.count)
         values["real_ink"] = .percent(real.inkShare, digits: 1)
         values["test_images"] = .count(c.testSet.count)
 

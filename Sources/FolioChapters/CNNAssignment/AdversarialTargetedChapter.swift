@@ -148,10 +148,10 @@ struct AdversarialTargetedChapter: Chapter {
         var values: [String: TemplateValue] = [
             "pairs": .count(pairs.count), "budget": .decimal(Self.budget, digits: 1),
             "notebook_steps": .count(Self.notebookSteps),
-            "classes": .count(names.count), "learning_rate": .decimal(Double(config.learningRate), digits: 2),
+            "classes": .count(names.count), "learning_rate": .decimal(config.learningRate, digits: 2),
             "success_target": .percent(config.successTarget, digits: 0),
-            "noise_mean": .decimal(Double(config.noiseMean255), digits: 0),
-            "noise_std": .decimal(Double(config.noiseStd255), digits: 0),
+            "noise_mean": .decimal(config.noiseMean255, digits: 0),
+            "noise_std": .decimal(config.noiseStd255, digits: 0),
         ]
         var figures: [String: FigureContent] = [:]
         for (k, caseConfig) in config.cases.enumerated() {
@@ -163,7 +163,7 @@ struct AdversarialTargetedChapter: Chapter {
             values["\(key)_first_checkpoint"] = .count(caseConfig.checkpoints.min()!)
             values["\(key)_stopped_early"] = .bool(trace.steps < caseConfig.checkpoints.max()!)
             values["\(key)_hits"] = .count(s.hits)
-            values["\(key)_success"] = .percent(s.successRate, digits: 1)
+            values["\(key)_success"] = .percent(s.successRate, digits: 1, of: pairs.count)
             values["\(key)_meets_bar"] = .bool(s.successRate >= config.successTarget)
             values["\(key)_l2"] = .decimal(s.mean(\.l2), digits: 2)
             values["\(key)_linf"] = .decimal(s.mean(\.lInf), digits: 3)

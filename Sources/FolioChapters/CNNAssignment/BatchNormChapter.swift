@@ -40,6 +40,8 @@ struct BatchNormChapter: Chapter {
         var firstLoss: Double { records.first?.trainLoss ?? .nan }
         var lastLoss: Double { records.last?.trainLoss ?? .nan }
         var finalAccuracy: Double { RunComparison.finalTestAccuracy(records) }
+        /// The per-epoch test accuracies are measured on the run's test images.
+        func accuracy(_ fraction: Double) -> TemplateValue { .percent(fraction, of: run.testSet.count) }
         var seconds: Double { records.reduce(0) { $0 + $1.seconds } }
         var belowThreshold: Int? { RunComparison.firstEpoch(trainLossBelow: BatchNormChapter.lossThreshold, in: records) }
         /// The early-stopping epoch: lowest validation loss.
@@ -83,7 +85,7 @@ struct BatchNormChapter: Chapter {
         let adamTime = EpochTimes(plain: adamLong.records, bn: adamLongBN.records)
         return SectionContent(values: [
             "short_epochs": .count(short), "long_epochs": .count(long), "has_long_run": .bool(hasLongRun),
-            "learning_rate": .string(Format.number(Double(OptimiserRuns.learningRate))),
+            "learning_rate": .number(OptimiserRuns.learningRate),
             "plain_parameters": .count(plainCount), "bn_parameters": .count(bnCount), "bn_extra": .count(bnCount - plainCount),
             "sgd_first_loss": .decimal(sgd.firstLoss), "sgd_bn_first_loss": .decimal(sgdBN.firstLoss),
             "adam_first_loss": .decimal(adam.firstLoss), "adam_bn_first_loss": .decimal(adamBN.firstLoss),
@@ -93,8 +95,8 @@ struct BatchNormChapter: Chapter {
             "initial_outputs_small": .bool(initialSpread < 0.5),
             "sgd_first_lower_with_bn": .bool(sgdBN.firstLoss < sgd.firstLoss),
             "adam_first_lower_with_bn": .bool(adamBN.firstLoss < adam.firstLoss),
-            "sgd_accuracy": .percent(sgd.finalAccuracy), "sgd_bn_accuracy": .percent(sgdBN.finalAccuracy),
-            "adam_accuracy": .percent(adam.finalAccuracy), "adam_bn_accuracy": .percent(adamBN.finalAccuracy),
+            "sgd_accuracy": sgd.accuracy(sgd.finalAccuracy), "sgd_bn_accuracy": sgdBN.accuracy(sgdBN.finalAccuracy),
+            "adam_accuracy": adam.accuracy(adam.finalAccuracy), "adam_bn_accuracy": adamBN.accuracy(adamBN.finalAccuracy),
             "sgd_loss_ratio_first": .decimal(sgd.firstLoss / sgdBN.firstLoss, digits: 2),
             "sgd_loss_ratio_last": .decimal(sgd.lastLoss / sgdBN.lastLoss, digits: 2),
             "adam_loss_ratio_first": .decimal(adam.firstLoss / adamBN.firstLoss, digits: 2),
@@ -106,7 +108,7 @@ struct BatchNormChapter: Chapter {
             "alpha": AccuracyComparison.alphaText,
             // Batch norm matters for SGD but not for Adam: significant with one, not with the other.
             "bn_only_for_sgd": .bool(sgdTest.firstBetter && !adamTest.significant && !longTest.significant),
-            "threshold": .string(Format.number(Self.lossThreshold)),
+            "threshold": .number(Self.lossThreshold),
             "threshold_runs": .list(thresholdArms.enumerated().map { k, a in
                 .object(["label": .string(a.label), "reached": .bool(a.belowThreshold != nil),
                          "epoch": .count(a.belowThreshold ?? 0), "epochs": .count(a.records.count),
@@ -118,11 +120,11 @@ struct BatchNormChapter: Chapter {
             "plain_reaches_first": .bool(plainBelow != nil && (bnBelow == nil || plainBelow! < bnBelow!)),
             "sgd_time": .object(sgdTime.values), "adam_time": .object(adamTime.values),
             "plain_selected_epoch": .count(adamLong.selected.epoch), "bn_selected_epoch": .count(adamLongBN.selected.epoch),
-            "plain_selected_accuracy": .percent(adamLong.selected.testAccuracy ?? .nan),
-            "bn_selected_accuracy": .percent(adamLongBN.selected.testAccuracy ?? .nan),
+            "plain_selected_accuracy": adamLong.accuracy(adamLong.selected.testAccuracy ?? .nan),
+            "bn_selected_accuracy": adamLongBN.accuracy(adamLongBN.selected.testAccuracy ?? .nan),
             "test_images": .count(c.testSet.count),
             "batch_size": .count(OptimiserRuns.config(c, .sgd).batchSize),
-            "final_long_plain": .percent(adamLong.finalAccuracy), "final_long_bn": .percent(adamLongBN.finalAccuracy),
+            "final_long_plain": adamLong.accuracy(adamLong.finalAccuracy), "final_long_bn": adamLongBN.accuracy(adamLongBN.finalAccuracy),
         ], figures: [
             "bn-curves": FigureContent("", Self.curves([(sgd, sgdBN), (adam, adamBN)])),
             "bn-curves-long": FigureContent("", Self.curves([(adamLong, adamLongBN)], threshold: Self.lossThreshold)),

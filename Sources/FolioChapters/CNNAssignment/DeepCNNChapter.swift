@@ -57,17 +57,17 @@ struct DeepCNNChapter: Chapter {
         let fit = LossTrend(records)
 
         var values: [String: TemplateValue] = [
-            "epochs": .count(epochs), "batch_size": .count(DeepCNNRuns.batchSize), "learning_rate": .string(String(DeepCNNRuns.learningRate)),
+            "epochs": .count(epochs), "batch_size": .count(DeepCNNRuns.batchSize), "learning_rate": .plain(DeepCNNRuns.learningRate),
             "train_images": .count(run.config.trainCount), "test_images": .count(run.testSet.count),
             "parameters": .count(model.parameterCount),
-            "final_accuracy": .percent(last.testAccuracy ?? .nan),
-            "final_interval_low": .percent(ProportionInterval(successes: deepTest.correct, total: deepTest.count).lower),
-            "final_interval_high": .percent(ProportionInterval(successes: deepTest.correct, total: deepTest.count).upper),
+            "final_accuracy": .percent(last.testAccuracy ?? .nan, of: run.testSet.count),
+            "final_interval_low": .percent(ProportionInterval(successes: deepTest.correct, total: deepTest.count).lower, of: deepTest.count),
+            "final_interval_high": .percent(ProportionInterval(successes: deepTest.correct, total: deepTest.count).upper, of: deepTest.count),
             "reaches_99": .bool((last.testAccuracy ?? 0) >= 0.99),
-            "first_accuracy": .percent(records[0].testAccuracy ?? .nan),
-            "train_time": .string(Self.duration(run.trainingSeconds(upTo: epochs))),
-            "images_per_second": .count(Int(records.map(\.imagesPerSecond).reduce(0, +) / Double(records.count))),
-            "simple_optimiser": .string(simple.kind.displayName), "simple_accuracy": .percent(simpleTest.accuracy),
+            "first_accuracy": .percent(records[0].testAccuracy ?? .nan, of: run.testSet.count),
+            "train_time": Self.duration(run.trainingSeconds(upTo: epochs)),
+            "images_per_second": .imagesPerSecond(records.map(\.imagesPerSecond).reduce(0, +) / Double(records.count)),
+            "simple_optimiser": .string(simple.kind.displayName), "simple_accuracy": .accuracy(simpleTest),
             "versus_simple": .object(versusSimple.values),
             "deeper_better": .bool(versusSimple.firstBetter), "deeper_worse": .bool(versusSimple.secondBetter),
             "alpha": AccuracyComparison.alphaText,
@@ -83,7 +83,7 @@ struct DeepCNNChapter: Chapter {
         let probabilities = model.probabilities(input, count: 1)
         let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
         values.merge(try fit.values(run: run, lastEpoch: epochs)) { a, _ in a }
-        values["image_index"] = .string(String(index))
+        values["image_index"] = .plain(index)
         values["image_label"] = .string(c.classNames[Int(run.testSet.labels[index])])
         values["image_predicted"] = .string(c.classNames[predicted])
         values["image_confidence"] = .percent(Double(probabilities[predicted]))
@@ -102,7 +102,7 @@ struct DeepCNNChapter: Chapter {
             figures["deep-\(name)"] = FigureContent("", Figure(
                 widthPoints: 440, heightPoints: 118,
                 .imageGrid(ImageGrid(columns: 10, cells: cells, colorMap: .viridis, normalization: .perImage))))
-            layers.append(.object(["layer": .string(name), "channels": .count(channels), "shown": .string(String(shown - 1)),
+            layers.append(.object(["layer": .string(name), "channels": .count(channels), "shown": .plain(shown - 1),
                                    "size": .string("\(h) × \(w)"),
                                    "zero_share": .percent(zeros, digits: 1)]))
         }
@@ -145,20 +145,22 @@ struct DeepCNNChapter: Chapter {
             let atLowest = try run.testEvaluation(atEpoch: lowest.epoch), atLast = try run.testEvaluation(atEpoch: lastEpoch)
             return [
                 "lowest_test_epoch": .count(lowest.epoch), "lowest_test_loss": .decimal(lowest.testLoss ?? .nan),
-                "plateau_epoch": .count(plateau.epoch), "plateau_percent": .string(Format.number(100 * (Self.plateauFactor - 1))),
+                "plateau_epoch": .count(plateau.epoch), "plateau_percent": .number(100 * (Self.plateauFactor - 1)),
                 "last_test_loss": .decimal(last.testLoss ?? .nan), "last_over_lowest": .decimal(lastOverLowest, digits: 2),
                 "train_at_lowest": .decimal(lowest.trainLoss), "last_train_loss": .decimal(last.trainLoss),
-                "train_fall": .decimal(trainFall, digits: 1), "train_fall_factor": .string(Format.number(Self.trainFallFactor)),
+                "train_fall": .decimal(trainFall, digits: 1), "train_fall_factor": .number(Self.trainFallFactor),
                 "overfits": .bool(overfits), "lowest_is_last": .bool(lowest.epoch == last.epoch),
-                "accuracy_at_lowest": .percent(atLowest.accuracy),
+                "accuracy_at_lowest": .accuracy(atLowest),
                 "lowest_versus_last": .list(lowest.epoch == last.epoch ? [] : [.object(AccuracyComparison(atLast, atLowest).values)]),
             ]
         }
     }
 
     /// "41.2 minutes", or seconds for a run shorter than a minute (the quick profile's).
-    static func duration(_ seconds: Double) -> String {
-        seconds < 60 ? Format.seconds(seconds) + " seconds" : Format.decimal(seconds / 60, digits: 1) + " minutes"
+    /// The value is in the unit the text names ("s" or "min").
+    static func duration(_ seconds: Double) -> TemplateValue {
+        seconds < 60 ? .number(Measure(text: Format.seconds(seconds) + " seconds", value: seconds, unit: "s"))
+            : .number(Measure(text: Format.decimal(seconds / 60, digits: 1) + " minutes", value: seconds / 60, unit: "min"))
     }
 
     /// Training and test loss, and test accuracy, per epoch.

@@ -168,10 +168,10 @@ enum FilterDetectorReport {
             values["top_dot_on"] = values["top_dot_on"] ?? false
             guard let top else { continue }
             let pattern = best.patterns[top]
-            values["top_\(key)"] = .string(String(top))
+            values["top_\(key)"] = .plain(top)
             values["top_\(key)_fit"] = .decimal(pattern.fit, digits: 2)
             if kind == .edge {
-                values["top_edge_angle"] = .string(Format.decimal(pattern.angle, digits: 0))
+                values["top_edge_angle"] = .decimal(pattern.angle, digits: 0)
                 values["top_edge_direction"] = .string(FilterPattern.directions[pattern.direction])
             } else if kind == .line {
                 values["top_line_group"] = .string(pattern.group)
@@ -182,7 +182,7 @@ enum FilterDetectorReport {
         // Edge directions: how many distinct compass directions the edges cover.
         let directions = Set(best.patterns.filter { $0.kind == .edge }.map(\.direction))
         values["edge_directions"] = .count(directions.count)
-        values["detector_threshold"] = .string(String(FilterPattern.threshold))
+        values["detector_threshold"] = .plain(FilterPattern.threshold)
         values["best_detectors"] = .count(best.patterns.count - best.count(.mixed))
         values["init_detectors"] = .count(initial.patterns.count - initial.count(.mixed))
         values["more_detectors"] = .bool(best.count(.mixed) < initial.count(.mixed))

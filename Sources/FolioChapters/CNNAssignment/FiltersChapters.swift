@@ -165,9 +165,9 @@ struct FirstLayerFiltersChapter: Chapter {
         values["best_adaptive"] = .bool(models[0].adaptive)
         values["filters"] = .count(stats[0].count)
         values["epochs"] = .count(models[0].epochs)
-        values["learning_rate"] = .string(Format.number(Double(OptimiserRuns.learningRate)))
-        values["balance_threshold"] = .string(String(KernelStatistics.balancedBelow))
-        values["fit_threshold"] = .string(String(KernelStatistics.orientedAbove))
+        values["learning_rate"] = .number(OptimiserRuns.learningRate)
+        values["balance_threshold"] = .plain(KernelStatistics.balancedBelow)
+        values["fit_threshold"] = .plain(KernelStatistics.orientedAbove)
         values.merge(AnalysedModelNote.values(c, kind: models[0].kind, run: models[0].run)) { $1 }
         let (detectorValues, detectorTable) = FilterDetectorReport.make(models)
         values.merge(detectorValues) { $1 }
@@ -223,17 +223,17 @@ struct SecondLayerFiltersChapter: Chapter {
             // Each input channel is a first-layer filter; 2.1 named what it detects.
             let kinds = FilterGroups(m.convolutions[0].kernels).patterns.map(\.group)
             values["\(prefix)_strongest"] = .list(order.prefix(3).enumerated().map { k, i in
-                .object(["channel": .string(String(i)), "norm": .decimal(norms[i], digits: 2),
+                .object(["channel": .plain(i), "norm": .decimal(norms[i], digits: 2),
                          "kind": .string(kinds[i]), "separator": .string(k == 2 ? "" : k == 1 ? " and " : ", ")])
             })
-            values["\(prefix)_weakest_channel"] = .string(String(order.last!))
+            values["\(prefix)_weakest_channel"] = .plain(order.last!)
             values["\(prefix)_weakest_kind"] = .string(kinds[order.last!])
             values["\(prefix)_norm_spread"] = .decimal(norms[order.first!] / max(norms[order.last!], 1e-12), digits: 1)
             // Rows of the grid: how unequal the output channels' kernel stacks are.
             let outNorms = conv2.outputChannelNorms
             let outOrder = outNorms.indices.sorted { outNorms[$0] > outNorms[$1] }
             values["\(prefix)_strongest_out"] = .list(outOrder.prefix(3).enumerated().map { k, o in
-                .object(["channel": .string(String(o)), "norm": .decimal(outNorms[o], digits: 2),
+                .object(["channel": .plain(o), "norm": .decimal(outNorms[o], digits: 2),
                          "separator": .string(k == 2 ? "" : k == 1 ? " and " : ", ")])
             })
             values["\(prefix)_out_median"] = .decimal(outNorms.sorted()[outNorms.count / 2], digits: 2)
@@ -252,7 +252,7 @@ struct SecondLayerFiltersChapter: Chapter {
         values["kernels"] = .count(stats[0].count)
         values["limit"] = .decimal(limit, digits: 3)
         values["quantile"] = .string("\(Int((Self.quantile * 100).rounded()))th percentile")
-        values["input_channel"] = .string(String(channel))
+        values["input_channel"] = .plain(channel)
         values["input_channel_pattern"] = .string(FilterPattern(models[0].convolutions[0].kernel(output: channel, input: 0)).group)
         values.merge(AnalysedModelNote.values(c, kind: models[0].kind, run: models[0].run)) { $1 }
         values["channels"] = .count(models[0].convolutions[1].inChannels)

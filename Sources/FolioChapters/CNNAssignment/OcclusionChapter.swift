@@ -63,12 +63,12 @@ struct OcclusionChapter: Chapter {
 
         var values: [String: TemplateValue] = [
             "images": .count(study.count), "all_classes": .bool(study.count == names.count),
-            "classes": .count(names.count), "fill": .string(String(Self.fill)),
+            "classes": .count(names.count), "fill": .plain(Self.fill),
             "figure_patches": .string(Self.figurePatches.map(String.init).joined(separator: ", ")),
             "sweep_first": .count(sweep.first!), "sweep_last": .count(sweep.last!),
             "sweep_step": .count(sweep.count > 1 ? sweep[1] - sweep[0] : 1), "sweep_sizes": .count(sweep.count),
-            "ink_threshold": .string(String(ActivationStatistics.inkThreshold)),
-            "side": .string(String(side)), "side_plus_one": .string(String(side + 1)),
+            "ink_threshold": .plain(ActivationStatistics.inkThreshold),
+            "side": .plain(side), "side_plus_one": .plain(side + 1),
             "reference_patch": .count(Self.referencePatch), "batch": .count(Occlusion.batchSize),
             "image_list": .string(study.map { "\($0.index) (\(names[$0.label]))" }.joined(separator: ", ")),
             "all_correct": .bool(study.allSatisfy { $0.basePrediction == $0.label }),
@@ -102,7 +102,7 @@ struct OcclusionChapter: Chapter {
                                                                panels: [.heatmap(image), .heatmap(heat)]))
         let lowest = map.probability.indices.min { map.probability[$0] < map.probability[$1] }!
         let corner = map.corner(lowest)
-        values["single_index"] = .string(String(single.index))
+        values["single_index"] = .plain(single.index)
         values["single_class"] = .string(names[single.label])
         values["single_patch"] = .count(map.patch)
         values["single_fill"] = .string(Self.format(map.fill))
@@ -205,7 +205,7 @@ struct OcclusionChapter: Chapter {
         // At most three, and never the sturdiest image, which is named on its own.
         let fragileCount = min(3, ranked.count - 1)
         values["fragile"] = .list(ranked.prefix(fragileCount).enumerated().map { k, s in
-            .object(["class": .string(names[s.label]), "index": .string(String(s.index)),
+            .object(["class": .string(names[s.label]), "index": .plain(s.index),
                      "min": .decimal(Double(s.map(patch: Self.referencePatch)!.probability.min()!), digits: 3),
                      "separator": .string(k == fragileCount - 1 ? "" : k == fragileCount - 2 ? " and " : ", ")])
         })

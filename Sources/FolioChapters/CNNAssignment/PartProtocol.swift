@@ -12,8 +12,8 @@ enum AnalysedModelNote {
         let validation = run.records(upTo: epochs).last?.validationAccuracy ?? .nan
         return [
             "protocol_model": .string(kind.displayName),
-            "protocol_epochs": .string(String(epochs)),
-            "protocol_validation": .percent(validation),
+            "protocol_epochs": .plain(epochs),
+            "protocol_validation": .percent(validation, of: run.config.validationCount),
         ]
     }
 }

@@ -20,7 +20,8 @@ struct PredictionsChapter: Chapter {
         let best = try OptimiserRuns.best(c)
         let epochs = c.profile.epochs(OptimiserRuns.epochs)
         let test = c.testSet
-        let accuracy = try best.run.testEvaluation(atEpoch: epochs).accuracy
+        let evaluation = try best.run.testEvaluation(atEpoch: epochs)
+        let accuracy = evaluation.accuracy
         let indices = Predictions.sample(count: Self.shown, from: test.count, seed: c.seed)
         let p = Predictions(model: best.model, set: test, indices: indices, normalization: best.run.normalization)
         let names = c.classNames
@@ -37,9 +38,9 @@ struct PredictionsChapter: Chapter {
         let leastSure = correct.min { p.confidence[$0] < p.confidence[$1] }
         let confident = correct.filter { p.confidence[$0] >= Self.confidentAt }.count
         return SectionContent(values: [
-            "shown": .count(indices.count), "test_images": .count(test.count), "seed": .string(String(c.seed)),
+            "shown": .count(indices.count), "test_images": .count(test.count), "seed": .plain(c.seed),
             "model": .string(best.kind.displayName), "epochs": .count(epochs),
-            "model_accuracy": .percent(accuracy),
+            "model_accuracy": .accuracy(evaluation),
             "expected_errors": .decimal(Double(indices.count) * (1 - accuracy), digits: 2),
             "correct": .count(p.correctCount), "wrong_count": .count(wrong.count),
             "all_correct": .bool(wrong.isEmpty), "one_wrong": .bool(wrong.count == 1),

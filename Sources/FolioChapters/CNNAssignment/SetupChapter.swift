@@ -37,8 +37,8 @@ struct SetupChapter: Chapter {
             "dataset_name": .string(c.data.kind.displayName),
             "train_total": .count(c.data.train.count), "rows": .count(c.data.train.rows), "cols": .count(c.data.train.cols),
             "train_images": .count(split.train.count), "validation_images": .count(split.validation.count),
-            "test_images": .count(test.count), "seed": .string(String(c.seed)),
-            "pixel_min": .string(Format.decimal(range.min, digits: 0)), "pixel_max": .string(Format.decimal(range.max, digits: 0)),
+            "test_images": .count(test.count), "seed": .plain(c.seed),
+            "pixel_min": .decimal(range.min, digits: 0), "pixel_max": .decimal(range.max, digits: 0),
             "pixel_mean": .decimal(stats.mean), "pixel_std": .decimal(stats.std),
             // How far from balanced: the largest class over the smallest, in the least balanced set.
             "balance_ratio": .decimal(counts.map { Double($0.max() ?? 0) / Double(max($0.min() ?? 1, 1)) }.max() ?? .nan, digits: 2),

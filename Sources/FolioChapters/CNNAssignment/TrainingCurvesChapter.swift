@@ -77,7 +77,8 @@ struct TrainingCurvesChapter: Chapter {
             rows.append([kind.displayName, Format.percent(test.accuracy), Format.decimal(r.first?.trainLoss ?? .nan),
                          Format.decimal(r.last?.trainLoss ?? .nan), Format.decimal(r.last?.validationLoss ?? .nan),
                          Format.percent(r.last?.validationAccuracy ?? .nan), Format.seconds(run.trainingSeconds(upTo: epochs))])
-            sections.append(.object(Self.optimiserSection(kind, records: r, matrix: cm, classNames: names)))
+            sections.append(.object(Self.optimiserSection(kind, records: r, matrix: cm, classNames: names,
+                                                           validationImages: run.config.validationCount)))
         }
         values["optimisers"] = .list(sections)
         let table = TableContent(
@@ -110,7 +111,7 @@ struct TrainingCurvesChapter: Chapter {
 
         let order = results.indices.sorted { results[$0].test.accuracy > results[$1].test.accuracy }
         values["ranking"] = .list(order.enumerated().map { k, i in
-            .object(["name": .string(results[i].kind.displayName), "accuracy": .percent(results[i].test.accuracy),
+            .object(["name": .string(results[i].kind.displayName), "accuracy": .accuracy(results[i].test),
                      "last": .bool(k == order.count - 1)])
         })
         // Each optimiser against the next in the ranking: is the step between them real?
@@ -132,8 +133,9 @@ struct TrainingCurvesChapter: Chapter {
         let chosenIndex = index[chosen.kind]!
         let testBest = order[0]
         values["chosen_optimiser"] = .string(chosen.kind.displayName)
-        values["chosen_validation"] = .percent(results[chosenIndex].run.records(upTo: epochs).last?.validationAccuracy ?? .nan)
-        values["chosen_test"] = .percent(results[chosenIndex].test.accuracy)
+        values["chosen_validation"] = .percent(results[chosenIndex].run.records(upTo: epochs).last?.validationAccuracy ?? .nan,
+                                               of: results[chosenIndex].run.config.validationCount)
+        values["chosen_test"] = .accuracy(results[chosenIndex].test)
         values["chosen_is_test_best"] = .bool(chosenIndex == testBest)
         values["test_best_optimiser"] = .string(results[testBest].kind.displayName)
         // A list of none or one: there is a comparison only when the two differ.
@@ -157,9 +159,9 @@ struct TrainingCurvesChapter: Chapter {
         values["first_train_loss"] = .decimal(long.first?.trainLoss ?? .nan)
         values["last_train_loss"] = .decimal(long.last?.trainLoss ?? .nan)
         values["overfits"] = .bool(overfits)
-        values["first_test_accuracy"] = .percent(long.first?.testAccuracy ?? .nan)
-        values["last_test_accuracy"] = .percent(long.last?.testAccuracy ?? .nan)
-        values["selected_test_accuracy"] = .percent(selected.testAccuracy ?? .nan)
+        values["first_test_accuracy"] = .percent(long.first?.testAccuracy ?? .nan, of: adam.testSet.count)
+        values["last_test_accuracy"] = .percent(long.last?.testAccuracy ?? .nan, of: adam.testSet.count)
+        values["selected_test_accuracy"] = .percent(selected.testAccuracy ?? .nan, of: adam.testSet.count)
         values["selected_is_last"] = .bool(selected.epoch == long.count)
         let stopping = AccuracyComparison(try adam.testEvaluation(atEpoch: selected.epoch), try adam.testEvaluation(atEpoch: long.count))
         values["stopping"] = .list(selected.epoch == long.count ? [] : [.object(stopping.values)])
@@ -171,7 +173,7 @@ struct TrainingCurvesChapter: Chapter {
             alignments: [.right, .right, .right, .right, .right])
         figures["long-adam"] = FigureContent("", Curves.perEpoch(long))
         values["epochs"] = .count(epochs)
-        values["learning_rate"] = .string(Format.number(Double(OptimiserRuns.learningRate)))
+        values["learning_rate"] = .number(OptimiserRuns.learningRate)
         values["batch_size"] = .count(OptimiserRuns.config(c, .sgd).batchSize)
         values["train_images"] = .count(c.profile.trainCount)
         values["validation_images"] = .count(c.profile.validationCount)
@@ -183,26 +185,27 @@ struct TrainingCurvesChapter: Chapter {
 
     /// What one optimiser's curves and confusion matrix show, for its subsection.
     static func optimiserSection(_ kind: OptimizerKind, records r: [EpochRecord], matrix cm: ConfusionMatrix,
-                                 classNames names: [String]) -> [String: TemplateValue] {
+                                 classNames names: [String], validationImages: Int) -> [String: TemplateValue] {
         let accuracies = r.map { $0.validationAccuracy ?? .nan }
         let lastGain = accuracies.count > 1 ? accuracies[accuracies.count - 1] - accuracies[accuracies.count - 2] : .nan
         let top = cm.mostConfused(top: 1).first
+        let rows = names.indices.map { cm.counts[$0].reduce(0, +) }
         let recalls = names.indices.map { k -> Double in
-            let row = cm.counts[k].reduce(0, +)
-            return row > 0 ? Double(cm.counts[k][k]) / Double(row) : .nan
+            rows[k] > 0 ? Double(cm.counts[k][k]) / Double(rows[k]) : .nan
         }
         let weakest = recalls.indices.min { recalls[$0] < recalls[$1] }!
         return [
             "name": .string(kind.displayName), "key": .string(kind.rawValue),
             "first_loss": .decimal(r.first?.trainLoss ?? .nan), "last_loss": .decimal(r.last?.trainLoss ?? .nan),
-            "first_validation": .percent(accuracies.first ?? .nan), "last_validation": .percent(accuracies.last ?? .nan),
+            "first_validation": .percent(accuracies.first ?? .nan, of: validationImages),
+            "last_validation": .percent(accuracies.last ?? .nan, of: validationImages),
             "validation_moved": .bool(Format.percent(accuracies.first ?? .nan) != Format.percent(accuracies.last ?? .nan)),
-            "last_gain": .string(Format.points(lastGain)),
-            "rising": .bool(100 * lastGain > risingPoints), "rising_threshold": .string(Format.number(risingPoints)),
+            "last_gain": .points(lastGain),
+            "rising": .bool(100 * lastGain > risingPoints), "rising_threshold": .number(risingPoints, unit: "points"),
             "errors": .count(cm.total - cm.correct), "test_images": .count(cm.total),
             "top_true": .string(names[top?.trueClass ?? 0]), "top_predicted": .string(names[top?.predicted ?? 0]),
             "top_count": .count(top?.count ?? 0), "has_confusion": .bool(top != nil),
-            "weakest_class": .string(names[weakest]), "weakest_recall": .percent(recalls[weakest]),
+            "weakest_class": .string(names[weakest]), "weakest_recall": .percent(recalls[weakest], of: rows[weakest]),
         ]
     }
 }

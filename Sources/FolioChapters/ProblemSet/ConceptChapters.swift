@@ -77,7 +77,7 @@ struct InvarianceChapter: Chapter {
             "cnn_rotation_change": .string(ProblemSetWording.change(from: cnnAcc[0], to: cnnAcc[2])),
             "mlp_shift_p": .pValue(mlpShift.pValue), "cnn_shift_p": .pValue(cnnShift.pValue),
             "mlp_rotation_p": .pValue(mlpRot.pValue), "cnn_rotation_p": .pValue(cnnRot.pValue),
-            "mlp_shift_drop": .string(Format.points(mlpShiftDrop)), "cnn_shift_drop": .string(Format.points(cnnShiftDrop)),
+            "mlp_shift_drop": .points(mlpShiftDrop, of: r.labels.count), "cnn_shift_drop": .points(cnnShiftDrop, of: r.labels.count),
             "mlp_lost_more": .count(mlpLostMore), "cnn_lost_more": .count(cnnLostMore),
             "loss_p": .pValue(lossTest.pValue),
             "cnn_loses_less": .bool(significantLoss && mlpLostMore > cnnLostMore),
@@ -128,11 +128,11 @@ struct BatchNormConceptChapter: Chapter {
         let plain = try run(.simpleCNN), bn = try run(.simpleCNNBatchNorm)
         let comparison = PairedComparison(bn.validation, plain.validation)
         var values: [String: TemplateValue] = [
-            "learning_rate": .string(String(Self.learningRate)),
+            "learning_rate": .plain(Self.learningRate),
             "images": .count(images),
             "validation_images": .count(bn.validation.count),
-            "plain_loss": .decimal(plain.record.trainLoss), "plain_accuracy": .percent(plain.validation.accuracy),
-            "bn_loss": .decimal(bn.record.trainLoss), "bn_accuracy": .percent(bn.validation.accuracy),
+            "plain_loss": .decimal(plain.record.trainLoss), "plain_accuracy": .accuracy(plain.validation),
+            "bn_loss": .decimal(bn.record.trainLoss), "bn_accuracy": .accuracy(bn.validation),
         ]
         values.merge(comparison.values(prefix: "bn_")) { a, _ in a }
         return SectionContent(values: values)
@@ -193,9 +193,9 @@ struct CovariateShiftChapter: Chapter {
         let shift = PairedComparison(first: r.clean, second: r.shifted, labels: r.labels)
         let restd = PairedComparison(first: r.clean, second: r.restandardised, labels: r.labels)
         var values: [String: TemplateValue] = [
-            "clean_accuracy": .percent(clean), "shifted_accuracy": .percent(shifted),
-            "restandardised_accuracy": .percent(restandardised),
-            "offset": .string(String(Self.offset)), "scale": .string(String(Self.scale)),
+            "clean_accuracy": .percent(clean, of: r.labels.count), "shifted_accuracy": .percent(shifted, of: r.labels.count),
+            "restandardised_accuracy": .percent(restandardised, of: r.labels.count),
+            "offset": .plain(Self.offset), "scale": .plain(Self.scale),
             "clean_mean": .decimal(r.cleanMean, digits: 3), "shifted_mean": .decimal(r.shiftedMean, digits: 3),
             "exact_mean": .decimal(exactMean, digits: 3),
             "rounding_effect": .decimal(r.shiftedMean - exactMean, digits: 4),
@@ -203,8 +203,8 @@ struct CovariateShiftChapter: Chapter {
             // pixels times its rounding error.
             "background_effect": .decimal(r.blackFraction * (Double(r.backgroundByte) - 255 * Self.offset) / 255, digits: 4),
             "black_share": .percent(r.blackFraction, digits: 1),
-            "exact_background_byte": .string(Format.number(255 * Self.offset, significant: 4)),
-            "background_byte": .string(String(r.backgroundByte)),
+            "exact_background_byte": .number(255 * Self.offset, significant: 4),
+            "background_byte": .plain(r.backgroundByte),
             "background": .decimal(Double(r.backgroundByte) / 255, digits: 3),
             "exact_background": .decimal(Self.offset, digits: 3),
             "test_images": .count(r.labels.count),
@@ -254,7 +254,7 @@ struct ReLUChapter: Chapter {
             "zero_fraction": .percent(zeros, digits: 1),
             "sparse_threshold": .percent(Self.sparseThreshold, digits: 0),
             "is_sparse": .bool(zeros >= Self.sparseThreshold),
-            "mean_active_units": .string(Format.decimal(r.activeFraction * Double(r.units), digits: 1)),
+            "mean_active_units": .decimal(r.activeFraction * Double(r.units), digits: 1),
             "fewest_active": .count(r.fewestActive), "most_active": .count(r.mostActive),
             "least_used_unit": .count(r.leastUsedUnit),
             "dead_units": .count(r.deadUnits),

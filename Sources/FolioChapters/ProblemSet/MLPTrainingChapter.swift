@@ -57,7 +57,7 @@ struct MLPTrainingChapter: Chapter {
         values["train_total"] = .count(c.data.train.count)
         values["test_images"] = .count(testSet.count)
         values["train_images"] = .count(run.split.train.count)
-        values["seed"] = .string(String(c.seed))
+        values["seed"] = .plain(c.seed)
         values.merge(ProblemSetProtocol.values(c, full: true)) { a, _ in a }
         values["pixel_mean"] = .decimal(stats.mean)
         values["pixel_std"] = .decimal(stats.std)
@@ -74,15 +74,15 @@ struct MLPTrainingChapter: Chapter {
         let model = try run.model(atEpoch: epochs)
         let summary = ListingContent(caption: "Summary of the MLP, computed from the model.", text: model.summary())
         values["parameters"] = .count(model.parameterCount)
-        values["learning_rate"] = .string(String(ProblemSetRuns.learningRate))
+        values["learning_rate"] = .plain(ProblemSetRuns.learningRate)
         values["epochs"] = .count(epochs)
         values["log_every"] = .count(run.config.logEvery)
         let seconds = run.trainingSeconds(upTo: epochs)
         values["train_seconds"] = .seconds(seconds)
-        values["images_per_second"] = .count(Int(Double(run.split.train.count * epochs) / max(seconds, 1e-9)))
-        values["test_accuracy"] = .percent(test.accuracy)
+        values["images_per_second"] = .imagesPerSecond(Double(run.split.train.count * epochs) / max(seconds, 1e-9))
+        values["test_accuracy"] = .accuracy(test)
         let trainAccuracy = try trainingAccuracy(run, epoch: epochs, c)
-        values["train_accuracy"] = .percent(trainAccuracy)
+        values["train_accuracy"] = .percent(trainAccuracy, of: run.split.train.count)
         // Overfitting is read from the gap between training and test accuracy, with a
         // bar of one point stated in the prose; a test accuracy above the training one
         // gets its own wording rather than a negative gap.
@@ -91,7 +91,7 @@ struct MLPTrainingChapter: Chapter {
         values["test_not_below"] = .bool(Format.percent(test.accuracy) >= Format.percent(trainAccuracy) && gap <= 0)
         values["small_gap"] = .bool(gap > 0 && gap < 0.01)
         values["large_gap"] = .bool(gap >= 0.01)
-        values["gap"] = .string(Format.points(abs(gap)))
+        values["gap"] = .points(abs(gap))
 
         // (1) Loss against examples seen, with per-epoch test loss.
         let logged = records.flatMap(\.logged)
@@ -107,9 +107,9 @@ struct MLPTrainingChapter: Chapter {
         // `logEvery`), not an average, so it is named with its batch number and set
         // beside the mean over all batches of the last epoch, the steadier figure.
         values["first_logged_loss"] = .decimal(logged.first?[1] ?? .nan)
-        values["first_logged_batch"] = .string(String(Int(logged.first?[0] ?? 0)))
+        values["first_logged_batch"] = .plain(Int(logged.first?[0] ?? 0))
         values["last_logged_loss"] = .decimal(logged.last?[1] ?? .nan)
-        values["last_logged_batch"] = .string(String(Int(logged.last?[0] ?? 0)))
+        values["last_logged_batch"] = .plain(Int(logged.last?[0] ?? 0))
         values["last_epoch_loss"] = .decimal(records.last?.trainLoss ?? .nan)
         values["batches_per_epoch"] = .count((run.split.train.count + batchSize - 1) / batchSize)
         values["first_test_loss"] = .decimal(testLosses.first ?? .nan)
@@ -143,15 +143,15 @@ struct MLPTrainingChapter: Chapter {
             alignments: [.left, .left, .right, .right, .right, .right, .right, .right])
         values["failure_pairs"] = .list(modes.values(names: names))
         values["top_pairs"] = .count(top.count)
-        values["top_share"] = .percent(Double(topTotal) / Double(max(1, wrong.count)), digits: 1)
+        values["top_share"] = .percent(Double(topTotal) / Double(max(1, wrong.count)), digits: 1, of: wrong.count)
         values["error_confidence"] = .decimal(modes.errorConfidence, digits: 2)
         values["correct_confidence"] = .decimal(modes.correctConfidence, digits: 2)
         values["confident_errors"] = .count(modes.confidentErrors)
-        values["confident_level"] = .string(Format.number(FailureModes.confidentLevel))
+        values["confident_level"] = .number(FailureModes.confidentLevel)
         values["errors_less_sure"] = .bool(modes.errorConfidence < modes.correctConfidence)
         values["has_confident_errors"] = .bool(modes.confidentErrors > 0)
         values["ink_margin"] = .percent(FailureModes.inkMargin, digits: 0)
-        values["slant_margin"] = .string(Format.number(FailureModes.slantMargin) + "°")
+        values["slant_margin"] = .degrees(FailureModes.slantMargin)
         values["examples_per_pair"] = .count(FailureModes.examplesPerPair)
         figures["confusion-examples"] = modes.examplesFigure(set: testSet, test: test, names: names)
 
@@ -160,8 +160,8 @@ struct MLPTrainingChapter: Chapter {
         let plainRecords = plain.records(upTo: epochs)
         let plainTest = try plain.testEvaluation(atEpoch: epochs)
         let withLoss = records.last?.trainLoss ?? .nan, withoutLoss = plainRecords.last?.trainLoss ?? .nan
-        values["with_accuracy"] = .percent(test.accuracy)
-        values["without_accuracy"] = .percent(plainTest.accuracy)
+        values["with_accuracy"] = .accuracy(test)
+        values["without_accuracy"] = .accuracy(plainTest)
         values["with_loss"] = .decimal(withLoss)
         values["without_loss"] = .decimal(withoutLoss)
         values["with_first_loss"] = .decimal(records.first?.trainLoss ?? .nan)

@@ -17,7 +17,7 @@ enum ProblemSetProtocol {
             "protocol_train_images": .count(ProblemSetRuns.trainCount(c)),
             // "all 60,000" on the full profile; the quick profile's subset is not "all".
             "protocol_all": .bool(ProblemSetRuns.trainCount(c) == c.data.train.count),
-            "protocol_epochs": .string(String(ProblemSetRuns.epochs(c))),
+            "protocol_epochs": .plain(ProblemSetRuns.epochs(c)),
         ]
         if full {
             v["protocol_default_train"] = .count(c.profile.trainCount)
@@ -35,9 +35,12 @@ struct PairedComparison {
     let test: McNemarTest
     let firstAccuracy: Double
     let secondAccuracy: Double
+    /// The images both accuracies were measured on.
+    let images: Int
 
     init(first: [Int], second: [Int], labels: [Int]) {
         test = McNemarTest(firstPredictions: first, secondPredictions: second, labels: labels)
+        images = labels.count
         let n = Double(max(1, labels.count))
         firstAccuracy = Double(zip(first, labels).count { $0 == $1 }) / n
         secondAccuracy = Double(zip(second, labels).count { $0 == $1 }) / n
@@ -60,7 +63,7 @@ struct PairedComparison {
          prefix + "tie": .bool(!significant),
          prefix + "only_first": .count(test.onlyFirstCorrect), prefix + "only_second": .count(test.onlySecondCorrect),
          prefix + "discordant": .count(test.discordant),
-         prefix + "gap": .string(Format.points(abs(firstAccuracy - secondAccuracy)))]
+         prefix + "gap": .points(abs(firstAccuracy - secondAccuracy), of: images)]
         return all.filter { !unused.contains(String($0.key.dropFirst(prefix.count))) }
     }
 }

@@ -60,11 +60,11 @@ struct SmallCNNChapter: Chapter {
         var values: [String: TemplateValue] = [
             "cnn_ahead_epochs": .string(ProblemSetWording.epochs(ahead, of: epochs)),
             "cnn_lower_loss_epochs": .string(ProblemSetWording.epochs(lowerLoss, of: epochs)),
-            "learning_rate": .string(String(ProblemSetRuns.learningRate)),
+            "learning_rate": .plain(ProblemSetRuns.learningRate),
             "batch_size": .count(cnn.config.batchSize), "epochs": .count(epochs),
             "cnn_seconds": .seconds(cnnSeconds), "mlp_seconds": .seconds(mlpSeconds),
             "cnn_slower": .bool(cnnSeconds > mlpSeconds),
-            "cnn_accuracy": .percent(cnnTest.accuracy), "mlp_accuracy": .percent(mlpTest.accuracy),
+            "cnn_accuracy": .accuracy(cnnTest), "mlp_accuracy": .accuracy(mlpTest),
             "cnn_errors": .count(cnnErrors), "mlp_errors": .count(mlpErrors),
             "error_difference": .count(abs(mlpErrors - cnnErrors)),
             "test_images": .count(cnnTest.count),
@@ -72,12 +72,12 @@ struct SmallCNNChapter: Chapter {
             // The collapse check (LinearCollapse): the product's size and how closely it
             // reproduces the network on every test image.
             "collapse_images": .count(collapse.images),
-            "collapse_difference": .string(Format.number(collapse.maxDifference, significant: 2)),
+            "collapse_difference": .number(collapse.maxDifference, significant: 2),
             "collapse_same": .count(collapse.samePrediction),
             "collapse_all_same": .bool(collapse.samePrediction == collapse.images),
             // Float32 sums of a few hundred terms of size ~10 drift by ~10⁻⁵; 10⁻⁴ is the bar.
             "collapse_rounding": .bool(collapse.maxDifference < 1e-4),
-            "collapse_bar": .string(Format.number(1e-4)),
+            "collapse_bar": .number(1e-4),
             "collapsed_parameters": .count(collapse.collapsedParameters),
             "fc1_parameters": .count(collapse.firstLayerParameters), "fc2_parameters": .count(collapse.secondLayerParameters),
             "fc_parameters": .count(collapse.firstLayerParameters + collapse.secondLayerParameters),
@@ -129,11 +129,11 @@ struct ParameterEfficiencyChapter: Chapter {
             alignments: [.left, .right, .right, .right, .right, .right])
         var values: [String: TemplateValue] = [
             "mlp_parameters": .count(mlpCount), "cnn_parameters": .count(cnnCount),
-            "ratio": .string(Format.decimal(ratio, digits: 1)),
+            "ratio": .decimal(ratio, digits: 1),
             "cnn_fc_share": .percent(Double(firstFC) / Double(cnnCount), digits: 0),
             "cnn_fc_parameters": .count(firstFC),
             "cnn_conv_parameters": .count(conv),
-            "cnn_accuracy": .percent(cnnTest.accuracy), "mlp_accuracy": .percent(mlpTest.accuracy),
+            "cnn_accuracy": .accuracy(cnnTest), "mlp_accuracy": .accuracy(mlpTest),
             "cnn_interval": .string(interval(cnnTest)), "mlp_interval": .string(interval(mlpTest)),
             "cnn_errors": .count(cnnErrors), "mlp_errors": .count(mlpErrors), "test_images": .count(cnnTest.count),
             "cnn_seconds": .seconds(cnn.trainingSeconds(upTo: epochs)), "mlp_seconds": .seconds(mlp.trainingSeconds(upTo: epochs)),
