@@ -104,7 +104,7 @@ public struct HTMLWriter {
         let question = questions[index]
         let local = question.placedAnchors
         let report = "../../\(name).html"
-        let renderer = HTMLBlockRenderer(href: { local.contains($0) ? "#" + $0 : report + "#" + $0 })
+        let renderer = HTMLBlockRenderer(href: { local.contains($0) ? "#" + $0 : report + "#" + $0 }, relativeBase: "../../")
         let part = document.parts.first { $0.questions.contains { $0.id == questionID } }!
 
         var main = """
