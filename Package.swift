@@ -108,7 +108,8 @@ let package = Package(
         .testTarget(name: "FolioHTMLTests", dependencies: ["FolioHTML", "FolioDocument", "FolioDocumentFixtures", "FolioSubprocess"]),
         .testTarget(name: "FolioPDFTests", dependencies: ["FolioPDF", "FolioMath", "FolioDocument", "FolioDocumentFixtures", "CCairo", "FolioSubprocess"]),
         // The assignments' networks and experiments, apart from the engine's own tests.
-        .testTarget(name: "FolioExperimentsTests", dependencies: ["FolioExperiments", "FolioNN", "FolioData"]),
+        .testTarget(name: "FolioExperimentsTests", dependencies: ["FolioExperiments", "FolioNN", "FolioData"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "FolioChaptersTests", dependencies: ["FolioChapters", "FolioData", "FolioNN", "FolioExperiments", "FolioCharts"]),
         .testTarget(name: "FolioBuildTests", dependencies: [
             "FolioBuild", "FolioTestSupport", "FolioData", "FolioExperiments", "FolioChapters", "FolioDocument", "FolioTemplates",

@@ -11,7 +11,7 @@ public struct ChapterContext {
     public let seed: UInt64
     public let runner: ExperimentRunner
     /// Folder of the report's outputs (`output/<report-id>/`), for files a chapter
-    /// saves beside the report, such as the best model's weights.
+    /// saves beside the report, such as trained networks' weights.
     public let outputDirectory: URL
 
     public init(data: Dataset, profile: Profile, seed: UInt64, runner: ExperimentRunner, outputDirectory: URL) {

@@ -35,6 +35,21 @@ public enum ModelKind: String, CaseIterable, Sendable, Codable {
 
     /// NLL for the networks ending in log-softmax, cross-entropy on logits for the others.
     public var loss: LossKind { network.loss }
+
+    /// The name of the network's class in PyTorch (scripts/pytorch-networks.py
+    /// defines all five under these names).
+    public var pytorchClassName: String {
+        switch self {
+        case .simpleCNN: return "SimpleCNN"
+        case .simpleCNNBatchNorm: return "SimpleCNNWithBN"
+        case .smallCNN: return "SmallCNN"
+        case .mlp: return "MLP"
+        case .deepCNN: return "DeepCNN"
+        }
+    }
+
+    /// What PyTorch's `print(model)` shows for the network.
+    public var pytorchDescription: String { network.pytorchDescription(className: pytorchClassName) }
 }
 
 /// The assignments' networks as data.

@@ -11,6 +11,9 @@ struct HTMLBlockRenderer {
     /// Where a link to a file written beside the report points, given its path from
     /// the output folder (section pages sit two folders deeper).
     var fileHref: (String) -> String = { $0 }
+    /// What leads from the page to the folder of the report's page: "" for the report
+    /// itself, "../../" from a section page, put before the template's relative links.
+    var relativeBase = ""
 
     func blocks(_ blocks: [Block], headingBase: Int) throws -> String {
         try blocks.map { try block($0, headingBase: headingBase) }.joined(separator: "\n")
@@ -97,6 +100,14 @@ struct HTMLBlockRenderer {
         return String(svg[start.lowerBound...])
     }
 
+    /// A path relative to the page, "cnn-assignment/models/mlp.safetensors": no scheme
+    /// (no ":" before the first "/"), not absolute and not protocol-relative.
+    static func isRelativePath(_ url: String) -> Bool {
+        guard let first = url.first, first != "/", first != "\\" else { return false }
+        let beforeSlash = url.prefix { $0 != "/" }
+        return !beforeSlash.contains(":")
+    }
+
     func inlines(_ content: [Inline]) -> String {
         content.map(inline).joined()
     }
@@ -109,10 +120,13 @@ struct HTMLBlockRenderer {
         case let .code(text): return "<code>\(escape(text))</code>"
         case let .math(tex): return "<span class=\"math inline\">\(escape(tex))</span>"
         case let .link(text, url):
-            // Only web, mail and in-page links; anything else (javascript:, data:) stays text.
+            // Only web, mail, in-page links and paths relative to the page (a report's
+            // saved files); anything else (javascript:, data:) stays text.
             let lowered = url.lowercased()
-            guard ["http://", "https://", "mailto:", "#"].contains(where: lowered.hasPrefix) else { return inlines(text) }
-            return "<a href=\"\(escape(url))\">\(inlines(text))</a>"
+            guard ["http://", "https://", "mailto:", "#"].contains(where: lowered.hasPrefix) || Self.isRelativePath(url)
+            else { return inlines(text) }
+            let target = Self.isRelativePath(url) ? relativeBase + url : url
+            return "<a href=\"\(escape(target))\">\(inlines(text))</a>"
         case let .reference(label, target):
             return "<a class=\"xref\" href=\"\(escape(href(target)))\">\(escape(label))</a>"
         case .lineBreak: return "<br>"

@@ -106,7 +106,7 @@ public struct HTMLWriter {
         let question = questions[index]
         let local = question.placedAnchors
         let report = "../../\(name).html"
-        var renderer = HTMLBlockRenderer(href: { local.contains($0) ? "#" + $0 : report + "#" + $0 })
+        var renderer = HTMLBlockRenderer(href: { local.contains($0) ? "#" + $0 : report + "#" + $0 }, relativeBase: "../../")
         renderer.fileHref = { path in path.hasPrefix("/") ? path : "../../" + path }
         let part = document.parts.first { $0.questions.contains { $0.id == questionID } }!
 

@@ -7,8 +7,11 @@ public final class BatchNorm: Layer {
     public let name: String
     public let typeName: String
     public let channels: Int
-    public let eps: Float = 1e-5
-    public let momentum: Float = 0.1
+    /// PyTorch's defaults, which every BatchNorm layer here uses.
+    public static let eps: Float = 1e-5
+    public static let momentum: Float = 0.1
+    public var eps: Float { Self.eps }
+    public var momentum: Float { Self.momentum }
     public let weight: Parameter, bias: Parameter
     public let runningMean: Parameter, runningVar: Parameter, batchesTracked: Parameter
     public var parameters: [Parameter] { [weight, bias, runningMean, runningVar, batchesTracked] }

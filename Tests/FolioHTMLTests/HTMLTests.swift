@@ -77,10 +77,14 @@ final class HTMLTests: XCTestCase {
     }
 
     func testUnsafeLinksAreNotLinked() throws {
-        let fixture = try ReportFixture.single("[click](javascript:alert(1)) and [ok](https://example.org).")
+        let fixture = try ReportFixture.single(
+            "[click](javascript:alert(1)) and [ok](https://example.org), [file](report/models/a.safetensors), [data](data:text/html,x), [root](/etc/passwd).")
         let html = try HTMLWriter().reportHTML(try fixture.document())
         XCTAssertFalse(html.contains("javascript:"))
         XCTAssertTrue(html.contains("<a href=\"https://example.org\">ok</a>"))
+        // A path relative to the page (a saved network) is linked; a scheme or an absolute path is not.
+        XCTAssertTrue(html.contains("<a href=\"report/models/a.safetensors\">file</a>"))
+        XCTAssertFalse(html.contains("data:text") || html.contains("/etc/passwd"))
     }
 
     /// Opens the written report in headless Chromium: math typeset by KaTeX, no

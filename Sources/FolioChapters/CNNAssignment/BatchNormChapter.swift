@@ -10,7 +10,8 @@ struct BatchNormChapter: Chapter {
     static let name = "batch-norm"
     static let declaration = ContentDeclaration(
         values: """
-            adam_accuracy adam_bn_accuracy adam_bn_better? adam_bn_first_loss adam_bn_worse? adam_first_loss
+            adam_accuracy adam_bn_accuracy adam_bn_better? adam_bn_first_loss adam_bn_model_file adam_bn_model_href
+            adam_bn_worse? adam_first_loss
             adam_first_lower_with_bn? adam_loss_ratio_first adam_loss_ratio_last
             adam_test{\(AccuracyComparison.fields)} adam_time{bn_faster? bn_max bn_median bn_min bn_slower?
             bn_spread? epochs plain_max plain_median plain_min plain_spread? ratio} alpha batch_size
@@ -19,7 +20,7 @@ struct BatchNormChapter: Chapter {
             initial_outputs_small? learning_rate long_bn_better? long_bn_worse? long_epochs
             long_test{\(AccuracyComparison.fields)} plain_parameters plain_reaches_first?
             plain_selected_accuracy plain_selected_epoch sgd_accuracy sgd_bn_accuracy sgd_bn_better?
-            sgd_bn_first_loss sgd_bn_worse? sgd_first_loss sgd_first_lower_with_bn? sgd_loss_ratio_first
+            sgd_bn_first_loss sgd_bn_model_file sgd_bn_model_href sgd_bn_worse? sgd_first_loss sgd_first_lower_with_bn? sgd_loss_ratio_first
             sgd_loss_ratio_last sgd_near_chance? sgd_test{\(AccuracyComparison.fields)} sgd_time{bn_faster?
             bn_max bn_median bn_min bn_slower? bn_spread? epochs plain_max plain_median plain_min
             plain_spread? ratio} short_epochs test_images threshold threshold_runs[epoch epochs label last?
@@ -83,7 +84,10 @@ struct BatchNormChapter: Chapter {
         let initialSpread = try Self.initialLogitSpread(c)
         let sgdTime = EpochTimes(plain: sgd.records, bn: sgdBN.records)
         let adamTime = EpochTimes(plain: adamLong.records, bn: adamLongBN.records)
-        return SectionContent(values: [
+        // Both networks with batch norm, each after its last epoch (the plain ones are 1.1's).
+        let sgdSaved = try SavedModel(c, name: "simple-cnn-bn-sgd", run: sgdBN.run, epoch: short)
+        let adamSaved = try SavedModel(c, name: "simple-cnn-bn-adam", run: adamLongBN.run, epoch: long)
+        var values: [String: TemplateValue] = [
             "short_epochs": .count(short), "long_epochs": .count(long), "has_long_run": .bool(hasLongRun),
             "learning_rate": .number(OptimiserRuns.learningRate),
             "plain_parameters": .count(plainCount), "bn_parameters": .count(bnCount), "bn_extra": .count(bnCount - plainCount),
@@ -125,10 +129,13 @@ struct BatchNormChapter: Chapter {
             "test_images": .count(c.testSet.count),
             "batch_size": .count(OptimiserRuns.config(c, .sgd).batchSize),
             "final_long_plain": adamLong.accuracy(adamLong.finalAccuracy), "final_long_bn": adamLongBN.accuracy(adamLongBN.finalAccuracy),
-        ], figures: [
+        ]
+        values.merge(sgdSaved.values(prefix: "sgd_bn_")) { a, _ in a }
+        values.merge(adamSaved.values(prefix: "adam_bn_")) { a, _ in a }
+        return SectionContent(values: values, figures: [
             "bn-curves": FigureContent("", Self.curves([(sgd, sgdBN), (adam, adamBN)])),
             "bn-curves-long": FigureContent("", Self.curves([(adamLong, adamLongBN)], threshold: Self.lossThreshold)),
-        ], tables: ["bn-results": table])
+        ], tables: ["bn-results": table], files: sgdSaved.files.merging(adamSaved.files) { a, _ in a })
     }
 
     /// An arm's test evaluation after `epoch` epochs.

@@ -34,13 +34,14 @@ struct DeepCNNChapter: Chapter {
             final_interval_high final_interval_low first_accuracy image_confidence image_index image_label
             image_predicted images_per_second last_over_lowest last_test_loss last_train_loss
             layers[channels layer shown size zero_share] learning_rate lowest_is_last? lowest_test_epoch
-            lowest_test_loss lowest_versus_last[\(AccuracyComparison.fields)] overfits? parameters
+            lowest_test_loss lowest_versus_last[\(AccuracyComparison.fields)] model_file model_href overfits? parameters
             plateau_epoch plateau_percent reaches_99? simple_accuracy simple_epochs simple_optimiser
             simple_parameters test_images train_at_lowest train_fall train_fall_factor train_images
-            train_time versus_simple{\(AccuracyComparison.fields)}
+            train_time versus_simple{\(AccuracyComparison.fields)} weight_layers
             """,
         figures: ["deep-conv1", "deep-conv2", "deep-curves", "deep-input", "deep-pool1", "deep-pool2"],
-        tables: ["deep-network"])
+        tables: ["deep-network"],
+        listings: ["deep-module"])
     /// Channels shown per layer, as the notebook did.
     static let shownChannels = 20
 
@@ -109,9 +110,15 @@ struct DeepCNNChapter: Chapter {
         values["layers"] = .list(layers)
 
         let table = TableContent.layers(of: model, caption: "The deeper CNN, layer by layer (computed from the model).")
+        let module = ListingContent(caption: "The deeper CNN as PyTorch's print(model) shows it, written from Folio's layer list.",
+                                    text: ModelKind.deepCNN.pytorchDescription)
+        let saved = try SavedModel(c, name: "deep-cnn", run: run, epoch: epochs)
+        values.merge(saved.values) { a, _ in a }
+        values["weight_layers"] = .count(model.parametersPerLayer.count)
         figures["deep-input"] = FigureContent("", Figure(widthPoints: 90, heightPoints: 100, .imageGrid(
             Images.grid(run.testSet, indices: [index], titles: ["test #\(index)"], columns: 1))))
-        return SectionContent(values: values, figures: figures, tables: ["deep-network": table])
+        return SectionContent(values: values, figures: figures, tables: ["deep-network": table],
+                              listings: ["deep-module": module], files: saved.files)
     }
 
     /// Training against test loss over the epochs: where the test loss stops

@@ -9,12 +9,12 @@ struct DimensionsChapter: Chapter {
     static let declaration = ContentDeclaration(
         values: """
             conv_kernel conv_padding conv_stride convs_keep_size? fc1_inputs flatten_features flatten_shape
-            input_mb input_shape input_values largest_layer largest_values mostly_weights? output_shape
+            input_mb input_shape input_values largest_layer largest_values module_tensors mostly_weights? output_shape
             output_values parameters params_mb pass_mb pool_kernel pools_halve? side_in side_out
             size_steps[input kernel name output padding stride] summary_layers total_mb
             """,
         tables: ["dimensions-layers"],
-        listings: ["dimensions-summary"])
+        listings: ["dimensions-module", "dimensions-summary"])
 
     func content(_ c: ChapterContext) throws -> SectionContent {
         let model = try Model(kind: .simpleCNN, seed: c.seed)
@@ -62,9 +62,12 @@ struct DimensionsChapter: Chapter {
             "input_mb": .decimal(summary.inputMB, digits: 2, unit: "MB"), "pass_mb": .decimal(summary.forwardBackwardMB, digits: 2, unit: "MB"),
             "params_mb": .decimal(summary.parametersMB, digits: 2, unit: "MB"), "total_mb": .decimal(summary.totalMB, digits: 2, unit: "MB"),
             "mostly_weights": .bool(summary.parametersMB > summary.totalMB / 2),
+            "module_tensors": .count(model.namedTensors().count),
         ], tables: ["dimensions-layers": layerTable],
            listings: ["dimensions-summary": ListingContent(caption: "Summary of the SimpleCNN in the layout of torchsummary, computed from the model.",
-                                                           text: model.summary())])
+                                                           text: model.summary()),
+                      "dimensions-module": ListingContent(caption: "The SimpleCNN as PyTorch's print(model) shows it, written from Folio's layer list.",
+                                                          text: ModelKind.simpleCNN.pytorchDescription)])
     }
 
     /// What a layer does, in the words of the table.

@@ -33,12 +33,12 @@ struct TrainingCurvesChapter: Chapter {
     /// its key, which the template's per-optimiser section spells as `{{key}}`.
     static let declaration = ContentDeclaration(
         values: """
-            adaptive_lead? alpha batch_size best_model_file best_val_epoch best_val_loss
-            chosen_is_test_best? chosen_optimiser chosen_test chosen_validation
+            adaptive_lead? alpha batch_size best_val_epoch best_val_loss
+            chosen_is_test_best? chosen_model_file chosen_model_href chosen_optimiser chosen_test chosen_validation
             chosen_vs_test_best[\(AccuracyComparison.fields)] epochs first_test_accuracy first_train_loss
             last_test_accuracy last_train_loss last_val_loss learning_rate long_epochs
             optimisers[errors first_loss first_validation has_confusion? key last_gain last_loss last_validation
-                       name rising? rising_threshold test_images top_count top_predicted top_true
+                       model_file model_href name rising? rising_threshold test_images top_count top_predicted top_true
                        validation_moved? weakest_class weakest_recall]
             overfits? ranking[accuracy last? name] selected_is_last? selected_test_accuracy
             steps[gap higher lower only_first only_second p significant?]
@@ -62,6 +62,8 @@ struct TrainingCurvesChapter: Chapter {
         var rows: [[String]] = []
         var results: [(kind: OptimizerKind, run: TrainingRun, test: EvaluationRecord)] = []
         var sections: [TemplateValue] = []
+        // Every optimiser's network after the comparison's epochs, as the table reports it.
+        var saved: [OptimizerKind: SavedModel] = [:]
         for kind in OptimiserRuns.optimisers {
             let run = try OptimiserRuns.run(c, kind)
             let test = try run.testEvaluation(atEpoch: epochs)
@@ -77,8 +79,12 @@ struct TrainingCurvesChapter: Chapter {
             rows.append([kind.displayName, Format.percent(test.accuracy), Format.decimal(r.first?.trainLoss ?? .nan),
                          Format.decimal(r.last?.trainLoss ?? .nan), Format.decimal(r.last?.validationLoss ?? .nan),
                          Format.percent(r.last?.validationAccuracy ?? .nan), Format.seconds(run.trainingSeconds(upTo: epochs))])
+            let model = try SavedModel(c, name: "simple-cnn-\(key)", run: run, epoch: epochs)
+            saved[kind] = model
+            files.merge(model.files) { a, _ in a }
             sections.append(.object(Self.optimiserSection(kind, records: r, matrix: cm, classNames: names,
-                                                           validationImages: run.config.validationCount)))
+                                                           validationImages: run.config.validationCount)
+                .merging(model.values) { a, _ in a }))
         }
         values["optimisers"] = .list(sections)
         let table = TableContent(
@@ -140,9 +146,7 @@ struct TrainingCurvesChapter: Chapter {
         values["test_best_optimiser"] = .string(results[testBest].kind.displayName)
         // A list of none or one: there is a comparison only when the two differ.
         values["chosen_vs_test_best"] = .list(chosenIndex == testBest ? [] : [.object(comparison[chosenIndex]![testBest]!.values)])
-        let file = "models/best-model-\(chosen.kind.rawValue).safetensors"
-        files[file] = try chosen.model.checkpointBytes(metadata: ["epochs": "\(epochs)", "optimizer": chosen.kind.rawValue])
-        values["best_model_file"] = .string(c.outputDirectory.lastPathComponent + "/" + file)
+        values.merge(saved[chosen.kind]!.values(prefix: "chosen_")) { a, _ in a }
 
         // Adam's longer run: where validation loss bottoms out, and what stopping there gives on the test set.
         let adam = results[index[.adam]!].run

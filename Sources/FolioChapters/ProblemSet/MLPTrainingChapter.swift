@@ -18,7 +18,7 @@ struct MLPTrainingChapter: Chapter {
             slant_difference surest surest_confidence true_name true_probability] first20_correct
             first_logged_batch first_logged_loss first_test_loss gap gap_threshold has_confident_errors?
             images_per_second ink_margin large_gap? last_epoch_loss last_logged_batch last_logged_loss
-            last_test_loss learning_rate log_every parameters pixel_mean pixel_std protocol_all?
+            last_test_loss learning_rate log_every model_file model_href parameters pixel_mean pixel_std protocol_all?
             protocol_default_train protocol_default_validation protocol_epochs protocol_train_images seed
             slant_margin small_gap? std_first_better? std_only_first std_only_second std_p
             std_second_better? std_tie? test_accuracy test_images test_loss_kept_falling? test_not_below?
@@ -27,7 +27,7 @@ struct MLPTrainingChapter: Chapter {
             """,
         figures: ["confusion-examples", "first-errors", "first-predictions", "loss", "standardisation", "training-digits"],
         tables: ["confusions", "standardisation"],
-        listings: ["mlp-summary"])
+        listings: ["mlp-module", "mlp-summary"])
 
     func content(_ c: ChapterContext) throws -> SectionContent {
         let run = try ProblemSetRuns.mlp(c)
@@ -73,6 +73,10 @@ struct MLPTrainingChapter: Chapter {
         // The network and its training.
         let model = try run.model(atEpoch: epochs)
         let summary = ListingContent(caption: "Summary of the MLP, computed from the model.", text: model.summary())
+        let module = ListingContent(caption: "The MLP as PyTorch's print(model) shows it, written from Folio's layer list.",
+                                    text: ModelKind.mlp.pytorchDescription)
+        let saved = try SavedModel(c, name: "mlp", run: run, epoch: epochs)
+        values.merge(saved.values) { a, _ in a }
         values["parameters"] = .count(model.parameterCount)
         values["learning_rate"] = .plain(ProblemSetRuns.learningRate)
         values["epochs"] = .count(epochs)
@@ -184,7 +188,8 @@ struct MLPTrainingChapter: Chapter {
             series: [curve(records, "standardised", .circle), curve(plainRecords, "scaled to [0, 1] only", .square)],
             xAxis: .examplesSeen, logY: true))))
 
-        return SectionContent(values: values, figures: figures, tables: tables, listings: ["mlp-summary": summary])
+        return SectionContent(values: values, figures: figures, tables: tables,
+                              listings: ["mlp-module": module, "mlp-summary": summary], files: saved.files)
     }
 
     /// Accuracy on the training split (the notebook reports it beside the test accuracy).

@@ -12,13 +12,13 @@ struct SmallCNNChapter: Chapter {
             batch_size cnn_accuracy cnn_ahead_epochs cnn_errors cnn_loss cnn_lower_loss_epochs cnn_seconds
             cnn_slower? collapse_all_same? collapse_bar collapse_difference collapse_images
             collapse_rounding? collapse_same collapsed_parameters epochs error_difference fc1_parameters
-            fc2_parameters fc_parameters learning_rate mlp_accuracy mlp_errors mlp_loss mlp_seconds
+            fc2_parameters fc_parameters learning_rate mlp_accuracy mlp_errors mlp_loss mlp_seconds model_file model_href
             protocol_all? protocol_epochs protocol_train_images test_images vs_first_better? vs_only_first
             vs_only_second vs_p vs_second_better? vs_tie?
             """,
         figures: ["curves"],
         tables: ["comparison"],
-        listings: ["cnn-summary"])
+        listings: ["cnn-module", "cnn-summary"])
 
     struct CollapseKey: Codable {
         /// Bump when the computation changes.
@@ -84,11 +84,16 @@ struct SmallCNNChapter: Chapter {
         ]
         values.merge(PairedComparison(cnnTest, mlpTest).values(prefix: "vs_", unused: ["gap", "discordant"])) { a, _ in a }
         values.merge(ProblemSetProtocol.values(c)) { a, _ in a }
+        let saved = try SavedModel(c, name: "small-cnn", run: cnn, epoch: epochs)
+        values.merge(saved.values) { a, _ in a }
         return SectionContent(values: values,
            figures: ["curves": FigureContent("", Figure(widthPoints: 460, heightPoints: 200, columns: 2,
                                                          panels: [.line(loss), .line(accuracy)]))],
            tables: ["comparison": table],
-           listings: ["cnn-summary": ListingContent(caption: "Summary of the small CNN, computed from the model.", text: model.summary())])
+           listings: ["cnn-summary": ListingContent(caption: "Summary of the small CNN, computed from the model.", text: model.summary()),
+                      "cnn-module": ListingContent(caption: "The small CNN as PyTorch's print(model) shows it, written from Folio's layer list.",
+                                                   text: ModelKind.smallCNN.pytorchDescription)],
+           files: saved.files)
     }
 }
 
