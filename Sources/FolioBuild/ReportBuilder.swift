@@ -99,6 +99,15 @@ struct ReportBuilder {
             context.log.note("warning: \(item.label) (@\(item.id)) in \(item.file) is never cited in the prose")
         }
         if sections.isEmpty {
+            // A whole build wrote every file its chapters hand over: a saved network
+            // left by an older build (a renamed file) would be linked by nothing and
+            // could be taken for a current one.
+            let handedOver = Set(contents.values.flatMap { $0.files.keys })
+            let models = reportDir.appendingPathComponent("models")
+            for old in (try? FileManager.default.contentsOfDirectory(atPath: models.path)) ?? []
+            where !handedOver.contains("models/" + old) {
+                try? FileManager.default.removeItem(at: models.appendingPathComponent(old))
+            }
             if formats.contains(.html) { written += try HTMLWriter().write(document, to: outputDirectory) }
             if formats.contains(.pdf) {
                 let pdf = outputDirectory.appendingPathComponent(manifest.id + ".pdf")
