@@ -29,32 +29,22 @@ extension PDFLayoutContext {
         let header = cells(table.header)
         let rows = table.rows.map(cells)
 
-        // Natural (unwrapped) column widths, then shrink if too wide: first by letting
-        // the header wrap between words (body cells keep their lines), and only if that
-        // is not enough, proportionally.
+        // Three widths per column: natural (no cell wraps), with only the header wrapping
+        // between words, and the narrowest that breaks no word anywhere.
         var natural = [Double](repeating: 0, count: columns)
-        var needed = [Double](repeating: 0, count: columns)
+        var headerWrapped = [Double](repeating: 0, count: columns)
+        var wordFloor = [Double](repeating: 0, count: columns)
         for (r, row) in ([header] + rows).enumerated() {
             for (c, cell) in row.enumerated() {
-                let block = try textBlock(cell, style: r == 0 ? headerStyle : bodyStyle, width: nil)
+                let style = r == 0 ? headerStyle : bodyStyle
+                let block = try textBlock(cell, style: style, width: nil)
+                let word = try longestWord(cell, style: style) ?? block.naturalWidth
                 natural[c] = max(natural[c], block.naturalWidth + 2 * pad)
-                let least = r == 0 ? try longestWord(cell, style: headerStyle) ?? block.naturalWidth : block.naturalWidth
-                needed[c] = max(needed[c], least + 2 * pad)
+                headerWrapped[c] = max(headerWrapped[c], (r == 0 ? word : block.naturalWidth) + 2 * pad)
+                wordFloor[c] = max(wordFloor[c], word + 2 * pad)
             }
         }
-        var widths = natural
-        let total = natural.reduce(0, +)
-        let totalNeeded = needed.reduce(0, +)
-        if total > width && totalNeeded <= width {
-            // Share the spare width in proportion to how much each header would still wrap.
-            let spare = width - totalNeeded
-            widths = (0..<columns).map { needed[$0] + (natural[$0] - needed[$0]) * spare / (total - totalNeeded) }
-        } else if total > width {
-            let floor = min(width / Double(columns), 42)
-            widths = natural.map { max(min($0, floor), $0 * width / total) }
-            let scale = width / widths.reduce(0, +)
-            widths = widths.map { $0 * scale }
-        }
+        let widths = TableWidths.fit(natural: natural, headerWrapped: headerWrapped, wordFloor: wordFloor, width: width)
         let tableWidth = widths.reduce(0, +)
         let left = x + (width - tableWidth) / 2
         let alignments = (0..<columns).map { $0 < table.alignments.count ? table.alignments[$0] : .left }
@@ -143,5 +133,26 @@ extension PDFLayoutContext {
             fragments.append(f)
         }
         return fragments
+    }
+}
+
+/// How a table's columns share the text width: as wide as their content when it fits;
+/// else the header wraps first (body cells keep their lines); else body cells wrap too,
+/// but only between words (no column narrower than its longest word, so no number or
+/// word is ever broken); only when even that is too wide does every column shrink
+/// in proportion.
+enum TableWidths {
+    static func fit(natural: [Double], headerWrapped: [Double], wordFloor: [Double], width: Double) -> [Double] {
+        func share(from low: [Double], to high: [Double]) -> [Double] {
+            let lowTotal = low.reduce(0, +), highTotal = high.reduce(0, +)
+            guard highTotal > lowTotal else { return low }
+            let spare = width - lowTotal
+            return low.indices.map { low[$0] + (high[$0] - low[$0]) * spare / (highTotal - lowTotal) }
+        }
+        if natural.reduce(0, +) <= width { return natural }
+        if headerWrapped.reduce(0, +) <= width { return share(from: headerWrapped, to: natural) }
+        if wordFloor.reduce(0, +) <= width { return share(from: wordFloor, to: headerWrapped) }
+        let total = wordFloor.reduce(0, +)
+        return wordFloor.map { $0 * width / total }
     }
 }

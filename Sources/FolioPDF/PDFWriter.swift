@@ -150,12 +150,40 @@ private struct PDFRunningText {
     init(context: PDFLayoutContext, document: Document, pageCount: Int) {
         self.context = context
         self.pageCount = pageCount
-        var style = TextStyle(family: .sans, size: 8, color: palette.muted)
-        style.ellipsize = true
-        header = context.text.plainBlock(document.title, style: style, width: PDFPage.textWidth * 0.6)
+        let style = TextStyle(family: .sans, size: 8, color: palette.muted)
         var right = style
         right.alignment = PANGO_ALIGN_RIGHT
-        course = context.text.plainBlock(document.course, style: right, width: PDFPage.textWidth * 0.38)
+        // Both lines at full length when they fit side by side; otherwise the longer
+        // gives way, shortened after a whole word, never cut inside one.
+        let gap = 18.0
+        let titleWidth = context.text.plainBlock(document.title, style: style, width: nil).naturalWidth
+        let courseWidth = context.text.plainBlock(document.course, style: style, width: nil).naturalWidth
+        var titleRoom = titleWidth, courseRoom = courseWidth
+        if titleWidth + courseWidth + gap > PDFPage.textWidth {
+            let half = (PDFPage.textWidth - gap) / 2
+            if titleWidth <= half { courseRoom = PDFPage.textWidth - gap - titleWidth }
+            else if courseWidth <= half { titleRoom = PDFPage.textWidth - gap - courseWidth }
+            else { titleRoom = half; courseRoom = half }
+        }
+        header = context.text.plainBlock(Self.shortened(document.title, to: titleRoom, style: style, context: context),
+                                         style: style, width: nil)
+        course = context.text.plainBlock(Self.shortened(document.course, to: courseRoom, style: right, context: context),
+                                         style: right, width: PDFPage.textWidth)
+    }
+
+    /// `text` as it fits in `width`: whole, or its first words and "…".
+    static func shortened(_ text: String, to width: Double, style: TextStyle, context: PDFLayoutContext) -> String {
+        func fits(_ s: String) -> Bool { context.text.plainBlock(s, style: style, width: nil).naturalWidth <= width + 0.5 }
+        if fits(text) { return text }
+        var words = text.split(separator: " ").map(String.init)
+        while words.count > 1 {
+            words.removeLast()
+            // A dash or colon left at the end would dangle before the ellipsis.
+            while let last = words.last, ["—", "–", "-", ":"].contains(last), words.count > 1 { words.removeLast() }
+            let candidate = words.joined(separator: " ") + "…"
+            if fits(candidate) { return candidate }
+        }
+        return (words.first ?? text) + "…"
     }
 
     func draw(_ cr: OpaquePointer, page: Int) {
@@ -163,7 +191,7 @@ private struct PDFRunningText {
         if page > 1 {
             let baseline = PDFPage.marginTop - 26
             header.draw(cr, x: x, top: baseline - header.firstBaseline, lines: 0..<1)
-            course.draw(cr, x: x + width * 0.62, top: baseline - course.firstBaseline, lines: 0..<1)
+            course.draw(cr, x: x, top: baseline - course.firstBaseline, lines: 0..<1)
             palette.rule.set(cr)
             cairo_rectangle(cr, x, baseline + 5, width, 0.4)
             cairo_fill(cr)
