@@ -44,7 +44,9 @@ struct AxisScale {
                 ticks.append(k * step == 0 ? 0 : k * step)
                 k += 1
             }
-            if ticks.count >= 2 || kind == .epochs { break }
+            // An epoch axis of a narrow panel could otherwise show a lone "10" (15 epochs)
+            // or only 0 and 50: it needs three integer ticks to be read.
+            if ticks.count >= (kind == .epochs ? 3 : 2) { break }
         }
         let labels = ticks.map { format($0, step: step, kind: kind) }
         return AxisScale(lower: lo, upper: hi, isLog: false, ticks: ticks, labels: labels)
