@@ -23,8 +23,7 @@ struct CodeLibrary {
                 throw BuildError("\(path): no such folder; the code shown under each answer is read from the checkout's sources")
             }
             do {
-                let part = try DeclarationIndex(root: root, folder: folder)
-                for (file, lines) in part.files { index.add(file: file, source: lines.joined(separator: "\n")) }
+                index.merge(try DeclarationIndex(root: root, folder: folder))
             } catch {
                 throw BuildError("\(root.appendingPathComponent(folder).path): cannot read the source files the reports list (\(error))")
             }
@@ -90,8 +89,8 @@ struct CodeLibrary {
 enum TrainingLog {
     static func output(_ entry: RunLedger.Entry) -> PrintedOutput {
         let records = entry.run.records(upTo: entry.epochs)
-        func fixed(_ x: Double?, _ digits: Int) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "–" }
-        func percent(_ x: Double?) -> String { x.map { String(format: "%.2f", 100 * $0) } ?? "–" }
+        func fixed(_ x: Double?, _ digits: Int) -> String { x.map { Format.fixed($0, digits) } ?? "–" }
+        func percent(_ x: Double?) -> String { x.map { Format.fixed(100 * $0, 2) } ?? "–" }
         var columns: [(String, (EpochRecord) -> String)] = [("epoch", { String($0.epoch) }),
                                                             ("training loss", { fixed($0.trainLoss, 4) })]
         if records.contains(where: { $0.validationLoss != nil }) {
@@ -107,8 +106,7 @@ enum TrainingLog {
                           rows: records.map { record in columns.map { [.text($0.1(record))] } },
                           alignments: Array(repeating: .right, count: columns.count))
         let config = entry.run.config
-        let digits = String(config.trainCount)
-        let images = digits.enumerated().map { i, c in (i > 0 && (digits.count - i) % 3 == 0 ? "," : "") + String(c) }.joined()
+        let images = Format.count(config.trainCount)
         return PrintedOutput(title: "\(config.label), batch \(config.batchSize), \(images) training images, \(entry.epochs) epoch\(entry.epochs == 1 ? "" : "s")",
                              table: table)
     }

@@ -206,7 +206,7 @@ enum Results {
         }
     }
 
-    /// `{"text": "98.93 %", "value": 98.93, "unit": "%", "count": 10000}`; unit and
+    /// `{"text": "58.09 %", "value": 58.09, "unit": "%", "count": 2000}`; unit and
     /// count only when known. JSON has no NaN or infinity: such a value is null.
     static func measure(_ m: Measure) -> [String: Any] {
         var object: [String: Any] = ["text": m.text, "value": m.value.isFinite ? m.value as Any : NSNull()]

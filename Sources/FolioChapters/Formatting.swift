@@ -3,8 +3,9 @@ import FolioDocument
 import FolioExperiments
 
 /// How numbers appear in the prose. Every value the templates show passes through
-/// here, so a number reads the same in the text, the tables and results.json.
-enum Format {
+/// here, so a number reads the same in the text, the tables and results.json (and
+/// the build's own tables, the training logs, read the same way).
+public enum Format {
     /// 0.5 → "50.00 %", with a no-break space so a line never starts with "%".
     static func percent(_ fraction: Double, digits: Int = 2) -> String {
         fixed(100 * fraction, digits) + "\u{00A0}%"
@@ -19,7 +20,7 @@ enum Format {
 
     /// A fixed-point number with a true minus sign (U+2212), as typeset text has it;
     /// "-0.00" (a small negative rounded to zero) reads as "0.00".
-    static func fixed(_ x: Double, _ digits: Int) -> String {
+    public static func fixed(_ x: Double, _ digits: Int) -> String {
         let s = String(format: "%.\(digits)f", x)
         if s.hasPrefix("-") {
             let magnitude = String(s.dropFirst())
@@ -74,7 +75,7 @@ enum Format {
     static func seconds(_ s: Double) -> String { fixed(s, s < 10 ? 2 : 1) }
 
     /// 799078 → "799,078".
-    static func count(_ n: Int) -> String {
+    public static func count(_ n: Int) -> String {
         let digits = String(abs(n))
         var out = ""
         for (i, c) in digits.reversed().enumerated() {
@@ -105,8 +106,8 @@ extension TemplateValue {
         .number(Measure(text: Format.points(d, digits: digits), value: scaled(d), unit: "points", count: count))
     }
 
-    /// 100 × a fraction, rounded at the ninth decimal so that 100 × 0.9893 is stored
-    /// as 98.93, not 98.92999999999999: far finer than any printed digit.
+    /// 100 × a fraction, rounded at the ninth decimal so that 100 × 0.5809 is stored
+    /// as 58.09, not 58.089999999999996: far finer than any printed digit.
     private static func scaled(_ fraction: Double) -> Double {
         guard fraction.isFinite else { return fraction }
         return (100 * fraction * 1e9).rounded() / 1e9

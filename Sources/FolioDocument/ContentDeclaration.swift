@@ -150,14 +150,7 @@ public struct ContentDeclaration: Sendable, Equatable {
         }
     }
 
-    private static func kind(_ value: TemplateValue) -> String {
-        switch value {
-        case .string, .number: return "text"
-        case .bool: return "yes/no"
-        case .list: return "a list"
-        case .object: return "an object"
-        }
-    }
+    private static func kind(_ value: TemplateValue) -> String { ValueShape.of(value).map(kind) ?? "a list" }
 
     private static func kind(_ shape: ValueShape) -> String {
         switch shape {

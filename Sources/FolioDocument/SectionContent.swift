@@ -27,8 +27,8 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral
 
 /// A computed number as the prose prints it and as a program reads it.
 ///
-/// `value` is in `unit`, as the text shows it, at full precision: "98.93 %" has
-/// value 98.93… and unit "%", not 0.9893; "1.25" percentage points has unit
+/// `value` is in `unit`, as the text shows it, at full precision: "58.09 %" has
+/// value 58.09… and unit "%", not 0.5809; "1.25" percentage points has unit
 /// "points". A p-value has no unit and value p, also for "p < 0.001".
 public struct Measure: Sendable, Equatable {
     /// Exactly what the prose prints.

@@ -44,6 +44,12 @@ public struct DeclarationIndex: Sendable {
 
     public init() {}
 
+    /// Adds the declarations and files of another index (another folder of the checkout).
+    public mutating func merge(_ other: DeclarationIndex) {
+        declarations += other.declarations
+        files.merge(other.files) { mine, _ in mine }
+    }
+
     public mutating func add(file: String, source: String) {
         files[file] = source.components(separatedBy: "\n")
         declarations += DeclarationScanner(file: file, tokens: SwiftLexer.tokens(source), lines: files[file]!).scan()

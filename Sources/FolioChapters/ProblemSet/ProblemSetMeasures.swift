@@ -70,8 +70,8 @@ struct PairedComparison {
 
 /// Phrases that stay right whatever the run's numbers, including equal ones.
 enum ProblemSetWording {
-    /// "23.09 points less accurate, at 73.16 %", "0.20 points more accurate, at …",
-    /// or "exactly as accurate, at 96.25 %" when the printed accuracies are equal.
+    /// "12.50 points less accurate, at 70.00 %", "0.20 points more accurate, at …",
+    /// or "exactly as accurate, at 87.50 %" when the printed accuracies are equal.
     static func change(from a: Double, to b: Double) -> String {
         let before = Format.percent(a), after = Format.percent(b)
         if before == after { return "exactly as accurate, at \(after)" }
