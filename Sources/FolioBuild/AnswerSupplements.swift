@@ -107,7 +107,14 @@ enum TrainingLog {
                           alignments: Array(repeating: .right, count: columns.count))
         let config = entry.run.config
         let images = Format.count(config.trainCount)
-        return PrintedOutput(title: "\(config.label), batch \(config.batchSize), \(images) training images, \(entry.epochs) epoch\(entry.epochs == 1 ? "" : "s")",
+        // Runs of one answer may differ only in how inputs were scaled (2.3's two MLPs).
+        let inputs: String
+        switch config.scaling {
+        case .unit: inputs = "pixels / 255"
+        case .standardised: inputs = "standardised pixels"
+        case .half: inputs = "pixels scaled to [−1, 1]"
+        }
+        return PrintedOutput(title: "\(config.label), batch \(config.batchSize), \(inputs), \(images) training images, \(entry.epochs) epoch\(entry.epochs == 1 ? "" : "s")",
                              table: table)
     }
 }

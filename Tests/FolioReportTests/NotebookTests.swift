@@ -71,6 +71,11 @@ extension BuildTests {
             XCTAssertTrue(section.contains("<details class=\"supplement training-log\">"), "\(report) \(id)")
             XCTAssertTrue(section.contains("training loss"), "\(report) \(id)")
         }
+        // 2.3's two MLPs differ only in input scaling, and their logs' titles say which is which.
+        let mlp = try self.section("2.3", in: try html("problem-set"))
+        let titles = mlp.components(separatedBy: "<p class=\"printed-title\">").dropFirst().map { $0.components(separatedBy: "</p>")[0] }
+        XCTAssertEqual(titles.count, 2)
+        XCTAssertEqual(Set(titles).count, titles.count, "\(titles)")
         // 1.1 trains four optimisers: four logs.
         let curves = try self.section("1.1", in: try html("cnn-assignment"))
         XCTAssertEqual(curves.components(separatedBy: "<div class=\"printed\">").count - 1, 4)
