@@ -49,6 +49,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        // qpdf adds to Cairo's PDF what Cairo 1.16 cannot write (alternative text, page mode).
+        .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
         .systemLibrary(name: "CPango", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark-gfm", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         // No library: a header of Clang vector built-ins that Swift's own functions do not reach.
@@ -71,7 +73,7 @@ let package = Package(
         // TeX-subset math: a parser any tool can use to check a formula, and a typesetter on Pango.
         .target(name: "FolioMath", dependencies: ["CCairo", "CPango"]),
         .target(name: "FolioHTML", dependencies: ["FolioDocument", "FolioSupport"]),
-        .target(name: "FolioPDF", dependencies: ["FolioDocument", "FolioMath", "CCairo", "CPango"]),
+        .target(name: "FolioPDF", dependencies: ["FolioDocument", "FolioMath", "CCairo", "CPango", "CQPDF"]),
         .target(name: "FolioExperiments", dependencies: ["FolioData", "FolioNN", "FolioSupport"], swiftSettings: alwaysOptimised),
         .target(name: "FolioChapters", dependencies: [
             "FolioData", "FolioNN", "FolioExperiments", "FolioCharts", "FolioDocument", "FolioSupport",

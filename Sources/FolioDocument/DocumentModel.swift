@@ -113,6 +113,21 @@ public indirect enum Inline {
     case lineBreak
 }
 
+extension Inline {
+    /// `inlines` as plain text, for alternative text and metadata: markup dropped,
+    /// math as its TeX source, a cross-reference as its label.
+    public static func plainText(_ inlines: [Inline]) -> String {
+        inlines.map { inline in
+            switch inline {
+            case .text(let s), .code(let s), .math(let s): return s
+            case .emphasis(let inner), .strong(let inner), .link(let inner, _): return plainText(inner)
+            case .reference(let label, _): return label
+            case .lineBreak: return " "
+            }
+        }.joined()
+    }
+}
+
 public enum Alignment: Sendable { case left, center, right }
 
 public struct Table {

@@ -22,7 +22,7 @@ extension PDFLayoutContext {
         let inlines: [Inline] = [.text("The \(what.joined(separator: " and ")) behind this answer: "),
                                  .reference(label: "appendix, \(question.id)", target: question.supplementsAnchor), .text(".")]
         let style = TextStyle(family: .sans, size: 8.5, color: palette.muted)
-        return lines(of: try textBlock(inlines, style: style, width: width), x: x, spaceBefore: 8)
+        return tagged("P", lines(of: try textBlock(inlines, style: style, width: width), x: x, spaceBefore: 8))
     }
 
     /// The appendix: one entry per answer with code or logs, in reading order.
@@ -30,30 +30,33 @@ extension PDFLayoutContext {
         let questions = document.parts.flatMap(\.questions).filter { !$0.supplements.isEmpty }
         guard !questions.isEmpty else { return [] }
         var fragments = [partHeading(Part(id: Self.appendixAnchor, title: "Appendix — Code and training logs"), x: x, width: width)]
-        fragments += lines(of: text.plainBlock(
+        fragments += tagged("P", lines(of: text.plainBlock(
             "Every listing below is read from the checkout's source files when the report is built, so it is the code that computed the answer; the line numbers are those of the file.",
-            style: TextStyle(family: .serif, size: 9.5, color: palette.muted), width: width), x: x, spaceBefore: 8)
+            style: TextStyle(family: .serif, size: 9.5, color: palette.muted), width: width), x: x, spaceBefore: 8))
         for question in questions {
             location = "the appendix entry of question \(question.id)"
             let heading = try self.question(Question(id: question.id, title: question.title), x: x, width: width)
             heading[0].anchors = [question.supplementsAnchor]
             heading[0].outline = [PDFOutlineEntry(title: "\(question.id)  \(question.title)", level: 2, anchor: question.supplementsAnchor)]
-            fragments += heading
+            // The entry's heading, link back, code and logs make one Sect.
+            for f in heading { f.structure.removeAll { $0.tag == "Sect" } }
+            var entry = heading
             let back: [Inline] = [.text("Back to the answer: "), .reference(label: "\(question.id) \(question.title)", target: question.anchor), .text(".")]
-            fragments += lines(of: try textBlock(back, style: TextStyle(family: .sans, size: 8.5, color: palette.muted), width: width),
-                               x: x, spaceBefore: 4)
-            for code in question.supplements.code { fragments += source(code, x: x, width: width) }
+            entry += tagged("P", lines(of: try textBlock(back, style: TextStyle(family: .sans, size: 8.5, color: palette.muted), width: width),
+                                       x: x, spaceBefore: 4))
+            for code in question.supplements.code { entry += source(code, x: x, width: width) }
             for log in question.supplements.logs {
-                fragments += title(log.title, detail: nil, x: x, width: width)
+                entry += title(log.title, detail: nil, x: x, width: width)
                 if let table = log.table {
-                    let made = try self.table(table, x: x, width: width)
+                    let made = tagged("Table", try self.table(table, x: x, width: width))
                     made.first?.spaceBefore = 2
-                    fragments += made
+                    entry += made
                 }
-                if let text = log.text { fragments += listing(text, caption: [], x: x, width: width) }
+                if let text = log.text { entry += tagged("Code", listing(text, caption: [], x: x, width: width)) }
             }
+            fragments += tagged("Sect", entry)
         }
-        return fragments
+        return tagged("Part", fragments)
     }
 
     /// A listing's head: what it is in monospace, and where it is in small print.
@@ -65,7 +68,7 @@ extension PDFLayoutContext {
             where_?.draw(cr, x: x, top: y + name.height + 1)
         }
         f.keepWithNext = true
-        return [f]
+        return tagged("H3", [f])
     }
 
     /// A declaration's lines on a tinted band, one fragment per source line.
@@ -78,7 +81,8 @@ extension PDFLayoutContext {
         var numberStyle = TextStyle(family: .mono, size: Self.codeSize, color: palette.faint)
         numberStyle.alignment = PANGO_ALIGN_RIGHT
         let count = code.lines.count
-        var fragments = title(code.title, detail: code.location, x: x, width: width)
+        let fragments = title(code.title, detail: code.location, x: x, width: width)
+        var listingLines: [PDFFragment] = []
         for (i, runs) in code.lines.enumerated() {
             let line = codeLine(runs, width: inner)
             let number = text.plainBlock(String(code.firstLine + i), style: numberStyle, width: gutter - 8)
@@ -89,9 +93,9 @@ extension PDFLayoutContext {
             }
             f.bands = [PDFBandMark(band: band, first: i == 0, last: i == count - 1)]
             f.keepWithNext = (i == 0 && count > 1) || (i == count - 2 && count > 2)
-            fragments.append(f)
+            listingLines.append(f)
         }
-        return fragments
+        return fragments + tagged("Code", listingLines)
     }
 
     /// One source line with each run in its token colour; tabs as four spaces.
@@ -118,8 +122,8 @@ extension PDFLayoutContext {
         var fragments = [partHeading(Part(id: Colophon.anchor, title: "Environment"), x: x, width: width)]
         let style = TextStyle(family: .sans, size: 8.8, lineSpacing: 1.05)
         func entry(_ label: String, _ value: String, space: Double) throws {
-            fragments += lines(of: try textBlock([.strong([.text(label)]), .text("  " + value)], style: style, width: width),
-                               x: x, spaceBefore: space)
+            fragments += tagged("P", lines(of: try textBlock([.strong([.text(label)]), .text("  " + value)], style: style, width: width),
+                                           x: x, spaceBefore: space))
         }
         for (i, row) in (colophon.rows + colophon.files.map { (name: $0.label, value: $0.path) }).enumerated() {
             try entry(row.name, row.value, space: i == 0 ? 10 : 3)
@@ -128,6 +132,6 @@ extension PDFLayoutContext {
             fragments += title("Time per question", detail: nil, x: x, width: width)
             for q in colophon.questions { try entry(q.id, "\(q.seconds) s; \(q.source)", space: 2.5) }
         }
-        return fragments
+        return tagged("Part", fragments)
     }
 }

@@ -24,6 +24,7 @@ final class PDFLayoutContext {
     let registry = MathShapeRegistry()
     let anchors: Set<String>
     let frame: PDFPageFrame
+    let structure = PDFStructureWriter()
     /// Where the blocks being laid out come from, for error messages ("question 1.4").
     var location = ""
     private var listDepth = 0
@@ -47,7 +48,9 @@ final class PDFLayoutContext {
                                           mathSize: style.size, linkColor: palette.link)
             if let width { builder.maxMathWidth = width }
             try builder.append(inlines)
-            return text.textBlock(builder, style: style, width: width)
+            let block = text.textBlock(builder, style: style, width: width)
+            block.structure = structure
+            return block
         } catch let error as MathError {
             throw PDFError.math(location: location, error: error)
         }
@@ -65,6 +68,13 @@ final class PDFLayoutContext {
         return banded(fragments, bands)
     }
 
+    /// Places `fragments` inside a new structure element of type `tag`.
+    func tagged(_ tag: String, _ fragments: [PDFFragment]) -> [PDFFragment] {
+        let node = PDFStructureNode(tag)
+        for f in fragments { f.structure.insert(node, at: 0) }
+        return fragments
+    }
+
     /// Marks fragments as lying inside `bands`, opening and closing each band at the ends.
     func banded(_ fragments: [PDFFragment], _ bands: [PDFBandMark]) -> [PDFFragment] {
         guard !bands.isEmpty, !fragments.isEmpty else { return fragments }
@@ -78,7 +88,7 @@ final class PDFLayoutContext {
     func block(_ block: Block, x: Double, width: Double, style: TextStyle) throws -> [PDFFragment] {
         switch block {
         case .paragraph(let inlines):
-            return lines(of: try textBlock(inlines, style: style, width: width), x: x, spaceBefore: PDFMetrics.paragraphSpace)
+            return tagged("P", lines(of: try textBlock(inlines, style: style, width: width), x: x, spaceBefore: PDFMetrics.paragraphSpace))
         case .heading(let level, let inlines):
             let size = level <= 1 ? 12.0 : level == 2 ? 11.0 : 10.5
             let heading = try textBlock(inlines, style: TextStyle(family: .sans, size: size, bold: true), width: width)
@@ -86,19 +96,20 @@ final class PDFLayoutContext {
                 heading.draw(cr, x: x, top: y)
             }
             f.keepWithNext = true
-            return [f]
+            // Parts are H1, questions H2; headings inside an answer come below them.
+            return tagged("H\(min(level + 2, 6))", [f])
         case .list(let ordered, let items):
-            return try list(ordered: ordered, items: items, x: x, width: width, style: style)
+            return tagged("L", try list(ordered: ordered, items: items, x: x, width: width, style: style))
         case .quote(let inner):
             let band = PDFBand(x: x, width: width, fill: nil, rule: palette.rule, ruleWidth: 2)
             var quoteStyle = style
             quoteStyle.color = palette.muted
             let fragments = try blocks(inner, x: x + 14, width: width - 14, style: quoteStyle)
-            return banded(fragments, [PDFBandMark(band: band, first: true, last: true)])
+            return tagged("BlockQuote", banded(fragments, [PDFBandMark(band: band, first: true, last: true)]))
         case .math(let source):
-            return [try displayMath(source, x: x, width: width)]
+            return tagged("Formula", [try displayMath(source, x: x, width: width)])
         case .code(let code):
-            return listing(code, caption: [], x: x, width: width)
+            return tagged("Code", listing(code, caption: [], x: x, width: width))
         case .listing(let listing):
             var fragments: [PDFFragment] = []
             if !listing.caption.isEmpty {
@@ -107,16 +118,17 @@ final class PDFLayoutContext {
                     caption.draw(cr, x: x, top: y)
                 }
                 f.keepWithNext = true
-                fragments.append(f)
+                fragments += tagged("Caption", [f])
             }
-            let body = self.listing(listing.text, caption: listing.caption, x: x, width: width)
+            let body = tagged("Code", self.listing(listing.text, caption: listing.caption, x: x, width: width))
             if !fragments.isEmpty { body.first?.spaceBefore = 0 }
-            return fragments + body
+            return tagged("Div", fragments + body)
         case .table(let table):
-            return try self.table(table, x: x, width: width)
+            return tagged("Table", try self.table(table, x: x, width: width))
         case .figure(let figure):
             return [try self.figure(figure, x: x, width: width)]
         case .rule:
+            // A drawn rule, not content: drawn inside no leaf, it stays out of the tree.
             return [PDFFragment(height: 8, spaceBefore: PDFMetrics.paragraphSpace) { cr, y in
                 palette.rule.set(cr)
                 cairo_rectangle(cr, x + width * 0.3, y + 4, width * 0.4, 0.5)
@@ -148,7 +160,7 @@ final class PDFLayoutContext {
         listDepth += 1
         defer { listDepth -= 1 }
         for (n, item) in items.enumerated() {
-            let itemFragments = try blocks(item, x: x + indent, width: width - indent, style: style)
+            let itemFragments = tagged("LI", try blocks(item, x: x + indent, width: width - indent, style: style))
             guard let first = itemFragments.first else { continue }
             first.spaceBefore = n == 0 ? PDFMetrics.paragraphSpace : 2.5
             let marker = text.plainBlock(ordered ? "\(n + 1)." : (listDepth > 1 ? "–" : "•"),
@@ -201,6 +213,15 @@ final class PDFLayoutContext {
         let block = text.plainBlock(joined, style: TextStyle(family: .mono, size: size, lineSpacing: 1.0), width: inner)
         let band = PDFBand(x: x, width: width, fill: palette.codeBackground, rule: palette.rule, ruleWidth: 1.5)
         let count = block.lines.count
+        // A listing of up to half a page (a classification report, a model summary)
+        // is read as a whole, so it never breaks; a longer one breaks between lines.
+        if block.height + 2 * pad <= frame.height / 2 {
+            let f = PDFFragment(height: block.height + 2 * pad, spaceBefore: PDFMetrics.paragraphSpace + 2) { cr, y in
+                block.draw(cr, x: x + pad, top: y + pad)
+            }
+            f.bands = [PDFBandMark(band: band, first: true, last: true)]
+            return [f]
+        }
         return (0..<count).map { i in
             let top = i == 0 ? pad : 0, bottom = i == count - 1 ? pad : 0
             let f = PDFFragment(height: block.lines[i].height + top + bottom,
@@ -224,18 +245,22 @@ final class PDFLayoutContext {
         let maxHeight = frame.height - caption.height - 24
         let scale = min(1, width / w, maxHeight / h)
         let gap = 6.0
-        let f = PDFFragment(height: h * scale + gap + caption.height + 2, spaceBefore: PDFMetrics.paragraphSpace + 4) { cr, y in
-            cairo_save(cr)
-            cairo_translate(cr, x + (width - w * scale) / 2, y)
-            cairo_scale(cr, scale, scale)
-            cairo_rectangle(cr, 0, 0, w, h)
-            cairo_clip(cr)
-            cairo_new_path(cr)
-            figure.draw(into: cr)
-            cairo_restore(cr)
-            caption.draw(cr, x: x + width * 0.05, top: y + h * scale + gap)
+        let alternative = "Figure \(block.number). " + Inline.plainText(block.caption)
+        let f = PDFFragment(height: h * scale + gap + caption.height + 2, spaceBefore: PDFMetrics.paragraphSpace + 4) { [structure] cr, y in
+            structure.figure(alternative, cr: cr) {
+                cairo_save(cr)
+                cairo_translate(cr, x + (width - w * scale) / 2, y)
+                cairo_scale(cr, scale, scale)
+                cairo_rectangle(cr, 0, 0, w, h)
+                cairo_clip(cr)
+                cairo_new_path(cr)
+                figure.draw(into: cr)
+                cairo_restore(cr)
+            }
+            structure.element("Caption", cr: cr) { caption.draw(cr, x: x + width * 0.05, top: y + h * scale + gap) }
         }
         f.anchors = [block.id]
+        f.isFloat = true
         return f
     }
 }

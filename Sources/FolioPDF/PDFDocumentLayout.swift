@@ -16,14 +16,14 @@ final class PDFPageNumbers {
 extension PDFLayoutContext {
     func titleBlock(_ document: Document, x: Double, width: Double) -> [PDFFragment] {
         var fragments: [PDFFragment] = []
-        func add(_ text: String, _ style: TextStyle, space: Double) {
+        func add(_ text: String, _ style: TextStyle, space: Double, tag: String = "P") {
             let block = self.text.plainBlock(text, style: style, width: width)
-            fragments.append(PDFFragment(height: block.height, spaceBefore: space) { cr, y in
+            fragments += tagged(tag, [PDFFragment(height: block.height, spaceBefore: space) { cr, y in
                 block.draw(cr, x: x, top: y)
-            })
+            }])
         }
         add(document.course, TextStyle(family: .sans, size: 10, color: palette.accent), space: 0)
-        add(document.title, TextStyle(family: .sans, size: 22, bold: true, lineSpacing: 1.0), space: 6)
+        add(document.title, TextStyle(family: .sans, size: 22, bold: true, lineSpacing: 1.0), space: 6, tag: "H1")
         if let subtitle = document.subtitle, !subtitle.isEmpty {
             add(subtitle, TextStyle(family: .sans, size: 13, color: palette.muted), space: 4)
         }
@@ -43,7 +43,7 @@ extension PDFLayoutContext {
         let title = PDFFragment(height: heading.height, spaceBefore: 28) { cr, y in heading.draw(cr, x: x, top: y) }
         title.anchors = ["contents"]
         title.keepWithNext = true
-        var fragments = [title]
+        var fragments = tagged("H1", [title])
         let numberWidth = 28.0, idWidth = 30.0
         let numberStyle = TextStyle(family: .sans, size: 9.5, color: palette.text, alignment: PANGO_ALIGN_RIGHT)
 
@@ -62,10 +62,8 @@ extension PDFLayoutContext {
                 pango_layout_line_get_extents(line, &ink, &logical)
                 return Double(logical.width) / Double(folio_pango_scale())
             }()
-            let f = PDFFragment(height: body.height, spaceBefore: part ? 9 : 2.5) { [text] cr, y in
-                cairo_tag_begin(cr, CAIRO_TAG_LINK,
-                                LinkTarget.destination(anchor).attributes(rect: (x, y, width, body.height)))
-                cairo_tag_end(cr, CAIRO_TAG_LINK)
+            let f = PDFFragment(height: body.height, spaceBefore: part ? 9 : 2.5) { [text, structure] cr, y in
+                structure.link(LinkTarget.destination(anchor).attributes(rect: (x, y, width, body.height)), cr: cr)
                 if let labelBlock {
                     labelBlock.draw(cr, x: x + indent, top: y + body.firstBaseline - labelBlock.firstBaseline)
                 }
@@ -86,13 +84,13 @@ extension PDFLayoutContext {
                     dot += 4.5
                 }
             }
-            fragments.append(f)
+            fragments += tagged("TOCI", [f])
         }
         var entries = PDFContentsEntries(entry: entry)
         try document.walk(&entries)
         if document.hasSupplements { entry(label: nil, title: "Appendix — Code and training logs", anchor: Self.appendixAnchor, part: true) }
         if document.colophon != nil { entry(label: nil, title: "Environment", anchor: Colophon.anchor, part: true) }
-        return fragments
+        return fragments[0...0] + tagged("TOC", Array(fragments.dropFirst()))
     }
 
     func body(_ document: Document, x: Double, width: Double) throws -> [PDFFragment] {
@@ -115,6 +113,7 @@ extension PDFLayoutContext {
         f.keepWithNext = true
         f.anchors = [part.id]
         f.outline = [PDFOutlineEntry(title: part.title, level: 1, anchor: part.id)]
+        f.structure = [PDFStructureNode("H1")]
         return f
     }
 
@@ -131,7 +130,7 @@ extension PDFLayoutContext {
         heading.anchors = [question.anchor]
         let outlineTitle = question.title.isEmpty ? question.id : "\(question.id)  \(question.title)"
         heading.outline = [PDFOutlineEntry(title: outlineTitle, level: 2, anchor: question.anchor)]
-        var fragments = [heading]
+        var fragments = tagged("H2", [heading])
 
         if !question.prompt.isEmpty {
             let pad = 8.0, rule = 2.5
@@ -146,14 +145,18 @@ extension PDFLayoutContext {
                 first.draw = { cr, y in drawFirst(cr, y + pad - 2) }
                 first.height += pad - 2
                 last.height += pad
-                for f in prompt { f.bands.insert(PDFBandMark(band: band, first: f === first, last: f === last), at: 0) }
+                for f in prompt {
+                    f.bands.insert(PDFBandMark(band: band, first: f === first, last: f === last), at: 0)
+                    // The heading, the whole box and the answer's first lines share a page.
+                    f.keepWithNext = true
+                }
                 first.spaceBefore = 7
-                fragments += prompt
+                fragments += tagged("BlockQuote", prompt)
             }
         }
         let answer = try blocks(question.answer, x: x, width: width)
         if let first = answer.first { first.spaceBefore = max(first.spaceBefore, 9) }
-        return fragments + answer + (try supplementsLink(question, x: x, width: width))
+        return tagged("Sect", fragments + answer + (try supplementsLink(question, x: x, width: width)))
     }
 }
 
@@ -162,18 +165,26 @@ private struct PDFBody: DocumentVisitor {
     let context: PDFLayoutContext
     let x: Double, width: Double
     var fragments: [PDFFragment] = []
+    /// The Part element holding the current part's heading, introduction and questions.
+    var partNode = PDFStructureNode("Part")
+
+    private mutating func add(_ made: [PDFFragment]) {
+        for f in made { f.structure.insert(partNode, at: 0) }
+        fragments += made
+    }
 
     mutating func enterPart(_ part: Part) {
         context.location = "the introduction of part \(part.id)"
-        fragments.append(context.partHeading(part, x: x, width: width))
+        partNode = PDFStructureNode("Part")
+        add([context.partHeading(part, x: x, width: width)])
     }
 
     mutating func visitIntroduction(_ blocks: [Block], of part: Part) throws {
-        fragments += try context.blocks(blocks, x: x, width: width)
+        add(try context.blocks(blocks, x: x, width: width))
     }
 
     mutating func visitQuestion(_ question: Question, in part: Part) throws {
-        fragments += try context.question(question, x: x, width: width)
+        add(try context.question(question, x: x, width: width))
     }
 }
 

@@ -2,12 +2,15 @@ import CCairo
 import FolioDocument
 
 // Pagination. Blocks are first broken into fragments — a line of a paragraph, a row
-// of a table, a whole figure — each with a height and a way to draw itself. The
+// of a long table, a whole figure — each with a height and a way to draw itself. The
 // paginator then fills pages top to bottom: a fragment that does not fit goes to the
-// next page, a chain of fragments marked keep-with-next (a heading and the first two
-// lines after it) moves as one, and a table row that starts a page brings a copy of
-// its table's header. Only after every page is known are fragments drawn, so the
-// contents page can print page numbers (the two passes).
+// next page, a chain of fragments marked keep-with-next (a heading, its question box
+// and the first two lines after it) moves as one, and a table row that starts a page
+// brings a copy of its table's header. Figures and numbered tables float: one that
+// does not fit where it is referenced waits for the top of the next page while the
+// text after it flows up, so a large figure never leaves most of a page blank. Only
+// after every page is known are fragments drawn, so the contents page can print page
+// numbers (the two passes).
 
 /// A shaded or ruled box behind a run of fragments: a question prompt, a listing, a quote.
 struct PDFBand {
@@ -37,12 +40,17 @@ final class PDFFragment {
     var spaceBefore: Double
     var keepWithNext = false
     var pageBreakBefore = false
+    /// May wait for the top of the next page while later text fills this one (figures,
+    /// numbered tables). Only outside a band: a float cannot leave its box behind.
+    var isFloat = false
     /// Named destinations at this fragment's top.
     var anchors: [String] = []
     var outline: [PDFOutlineEntry] = []
     var bands: [PDFBandMark] = []
     /// Drawn first when this fragment starts a page (a table's header row).
     var repeatHeader: PDFFragment?
+    /// The structure elements the fragment's content belongs to, outermost first.
+    var structure: [PDFStructureNode] = []
     /// Offset of the first baseline from the top, for list markers.
     var firstBaseline: Double?
     /// Draws with the fragment's top at y.
@@ -59,6 +67,8 @@ struct PDFPlacement {
     var y: Double
     /// Whether the fragment is the first on its page (its space before was dropped).
     var atTop: Bool
+    /// A table's header drawn again at the top of a page: not content a second time.
+    var isRepeat = false
 }
 
 struct PDFPageFrame {
@@ -87,30 +97,82 @@ struct PDFPaginator {
     /// Lays out `fragments`, starting on a fresh page.
     mutating func paginate(_ fragments: [PDFFragment]) {
         newPage()
+        // Floats waiting, in order, for the top of the next page.
+        var waiting: [PDFFragment] = []
+        func floats(_ f: PDFFragment) -> Bool { f.isFloat && f.bands.isEmpty }
         for (i, fragment) in fragments.enumerated() {
-            if fragment.pageBreakBefore && !currentPageIsEmpty { newPage() }
-            var space = currentPageIsEmpty ? 0 : fragment.spaceBefore
-            // The fragment plus everything it must stay with.
+            if fragment.pageBreakBefore {
+                // A float never drifts into the next part: the waiting ones close this one.
+                flush(&waiting)
+                if !currentPageIsEmpty { newPage() }
+            }
+            if floats(fragment) {
+                // Floats keep their order: one queued behind another waits too. A float
+                // waits one page at most: when it could not share the next page with
+                // those already waiting, this page ends here (if it is at least half full)
+                // and the waiting floats open the next one.
+                if !waiting.isEmpty && !fitTogether(waiting + [fragment]) && filled >= 0.5 {
+                    startPage(placing: &waiting)
+                }
+                if waiting.isEmpty && fits(fragment) { placeHere(fragment) } else { waiting.append(fragment) }
+                continue
+            }
+            // The fragment plus everything it must stay with; floats in the chain float away.
             var chain = fragment.height
             var j = i
             while fragments[j].keepWithNext, j + 1 < fragments.count, chain < frame.height / 2 {
                 j += 1
+                if floats(fragments[j]) { continue }
                 chain += fragments[j].spaceBefore + fragments[j].height
             }
-            if y + space + chain > frame.bottom + 0.01 && !currentPageIsEmpty {
-                newPage()
-                space = 0
-            }
-            if currentPageIsEmpty, let header = fragment.repeatHeader {
-                place(header, atTop: true)
-            }
-            y += space
-            place(fragment, atTop: space == 0 && currentPageIsEmpty)
+            // The floats that open a page may leave too little room for the chain; then
+            // the next page takes the floats still waiting, or the chain on its own.
+            while !fits(fragment, height: chain) { startPage(placing: &waiting) }
+            placeHere(fragment)
+        }
+        flush(&waiting)
+    }
+
+    /// The share of the current page's frame already used.
+    private var filled: Double { (y - frame.top) / frame.height }
+
+    /// Whether `floats` fit on one page together.
+    private func fitTogether(_ floats: [PDFFragment]) -> Bool {
+        floats.dropFirst().reduce(floats[0].height) { $0 + $1.spaceBefore + $1.height } <= frame.height + 0.01
+    }
+
+    /// Whether `height` (the fragment's own by default) fits below what the page holds.
+    private func fits(_ fragment: PDFFragment, height: Double? = nil) -> Bool {
+        let space = currentPageIsEmpty ? 0 : fragment.spaceBefore
+        return currentPageIsEmpty || y + space + (height ?? fragment.height) <= frame.bottom + 0.01
+    }
+
+    /// A new page that first takes the waiting floats that fit on it, in order; the rest
+    /// keep waiting while text fills the page (at least one float goes on each page).
+    private mutating func startPage(placing waiting: inout [PDFFragment]) {
+        if !currentPageIsEmpty { newPage() }
+        while let float = waiting.first, fits(float) {
+            placeHere(float)
+            waiting.removeFirst()
         }
     }
 
-    private mutating func place(_ fragment: PDFFragment, atTop: Bool) {
-        pages[pages.count - 1].append(PDFPlacement(fragment: fragment, y: y, atTop: atTop))
+    /// Places every waiting float, on as many pages as they need (before a part ends).
+    private mutating func flush(_ waiting: inout [PDFFragment]) {
+        while !waiting.isEmpty { startPage(placing: &waiting) }
+    }
+
+    /// Places `fragment` at the current position: its space before is dropped at the top
+    /// of a page, and a table row starting a page is preceded by its header.
+    private mutating func placeHere(_ fragment: PDFFragment) {
+        let space = currentPageIsEmpty ? 0 : fragment.spaceBefore
+        if currentPageIsEmpty, let header = fragment.repeatHeader { place(header, atTop: true, isRepeat: true) }
+        y += space
+        place(fragment, atTop: space == 0 && currentPageIsEmpty)
+    }
+
+    private mutating func place(_ fragment: PDFFragment, atTop: Bool, isRepeat: Bool = false) {
+        pages[pages.count - 1].append(PDFPlacement(fragment: fragment, y: y, atTop: atTop, isRepeat: isRepeat))
         y += fragment.height
     }
 }

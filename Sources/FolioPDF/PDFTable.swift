@@ -62,12 +62,21 @@ extension PDFLayoutContext {
             }
             return (blocks, (blocks.map(\.height).max() ?? 0) + 2 * vpad)
         }
-        func drawRow(_ cr: OpaquePointer, _ blocks: [PDFTextBlock], top: Double) {
-            var cx = left
-            for (c, block) in blocks.enumerated() {
-                block.draw(cr, x: cx + pad, top: top + vpad)
-                cx += widths[c]
+        /// Draws a row as a TR of `cell` elements, or untagged (`cell` nil) for the
+        /// header repeated on a later page, which is not content a second time.
+        func drawRow(_ cr: OpaquePointer, _ blocks: [PDFTextBlock], top: Double, cell: String?) {
+            func cells() {
+                var cx = left
+                for (c, block) in blocks.enumerated() {
+                    if let cell {
+                        structure.element(cell, cr: cr) { block.draw(cr, x: cx + pad, top: top + vpad) }
+                    } else {
+                        block.draw(cr, x: cx + pad, top: top + vpad)
+                    }
+                    cx += widths[c]
+                }
             }
+            if cell == nil { cells() } else { structure.element("TR", cr: cr, draw: cells) }
         }
         // Rows are parted as in the HTML: the rule colour at 45 % on the white page.
         let rowRule = palette.rule.over(RGB(0xFFFFFF), opacity: 0.45)
@@ -85,8 +94,8 @@ extension PDFLayoutContext {
             var style = captionStyle
             style.alignment = PANGO_ALIGN_CENTER
             let caption = try textBlock(label, style: style, width: width * 0.9)
-            let f = PDFFragment(height: caption.height + 4, spaceBefore: PDFMetrics.paragraphSpace + 4) { cr, y in
-                caption.draw(cr, x: x + width * 0.05, top: y)
+            let f = PDFFragment(height: caption.height + 4, spaceBefore: PDFMetrics.paragraphSpace + 4) { [structure] cr, y in
+                structure.element("Caption", cr: cr) { caption.draw(cr, x: x + width * 0.05, top: y) }
             }
             f.keepWithNext = true
             fragments.append(f)
@@ -94,11 +103,14 @@ extension PDFLayoutContext {
 
         let heavy = 0.8, light = 0.45
         let head = try layoutRow(header, style: headerStyle)
+        func drawHeader(_ cr: OpaquePointer, _ y: Double, cell: String?) {
+            rule(cr, y: y, weight: heavy)
+            drawRow(cr, head.blocks, top: y + heavy, cell: cell)
+            rule(cr, y: y + heavy + head.height, weight: light)
+        }
         let headerFragment = PDFFragment(height: head.height + heavy + light,
                                          spaceBefore: fragments.isEmpty ? PDFMetrics.paragraphSpace + 4 : 0) { cr, y in
-            rule(cr, y: y, weight: heavy)
-            drawRow(cr, head.blocks, top: y + heavy)
-            rule(cr, y: y + heavy + head.height, weight: light)
+            drawHeader(cr, y, cell: "TH")
         }
         headerFragment.keepWithNext = true
         fragments.append(headerFragment)
@@ -110,7 +122,7 @@ extension PDFLayoutContext {
             let note = try textBlock([.strong([.text("Table \(n)")]), .text(" (continued)")], style: style, width: width)
             repeated = PDFFragment(height: note.height + 4 + headerFragment.height) { cr, y in
                 note.draw(cr, x: x, top: y)
-                headerFragment.draw(cr, y + note.height + 4)
+                drawHeader(cr, y + note.height + 4, cell: nil)
             }
         }
         if let id = table.id { fragments[0].anchors = [id] }
@@ -119,7 +131,7 @@ extension PDFLayoutContext {
             let laid = try layoutRow(row, style: bodyStyle)
             let last = r == rows.count - 1
             let f = PDFFragment(height: laid.height + (last ? heavy : 0)) { cr, y in
-                drawRow(cr, laid.blocks, top: y)
+                drawRow(cr, laid.blocks, top: y, cell: "TD")
                 if last {
                     rule(cr, y: y + laid.height, weight: heavy)
                 } else {
@@ -128,11 +140,37 @@ extension PDFLayoutContext {
                 }
             }
             f.repeatHeader = repeated
-            // Keep the first two and last two rows together.
-            f.keepWithNext = (r == 0 && rows.count > 1) || (r == rows.count - 2 && rows.count > 2)
+            // A split leaves at least three rows on each side of the break.
+            f.keepWithNext = r < min(2, rows.count - 1) || (r >= rows.count - 3 && r < rows.count - 1)
             fragments.append(f)
         }
-        return fragments
+        // A table that fits on a page is never split: it becomes one fragment, and a
+        // numbered one floats like a figure (its caption travels with it).
+        let whole = fragments.dropFirst().reduce(fragments[0].height) { $0 + $1.spaceBefore + $1.height }
+        guard whole <= frame.height else { return fragments }
+        let joined = PDFFragment.joining(fragments)
+        joined.isFloat = table.number != nil
+        return [joined]
+    }
+}
+
+extension PDFFragment {
+    /// One fragment drawing `parts` stacked as the paginator would have placed them on
+    /// one page; it keeps the first part's space before and anchors.
+    static func joining(_ parts: [PDFFragment]) -> PDFFragment {
+        var offsets: [Double] = []
+        var height = 0.0
+        for (i, part) in parts.enumerated() {
+            if i > 0 { height += part.spaceBefore }
+            offsets.append(height)
+            height += part.height
+        }
+        let joined = PDFFragment(height: height, spaceBefore: parts.first?.spaceBefore ?? 0,
+                                 firstBaseline: parts.first?.firstBaseline) { cr, y in
+            for (part, offset) in zip(parts, offsets) { part.draw(cr, y + offset) }
+        }
+        joined.anchors = parts.flatMap(\.anchors)
+        return joined
     }
 }
 

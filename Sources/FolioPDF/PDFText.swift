@@ -169,6 +169,8 @@ struct RichTextBuilder {
 final class PDFTextBlock {
     let layout: OpaquePointer
     let links: [(start: Int32, end: Int32, target: LinkTarget)]
+    /// Where links go in a tagged PDF: beside the text's element, not inside it.
+    var structure: PDFStructureWriter?
     let color: RGB
     /// Per line: top, height (both including half the line spacing) and baseline, from the layout's top.
     private(set) var lines: [(top: Double, height: Double, baseline: Double)] = []
@@ -235,8 +237,11 @@ final class PDFTextBlock {
             for k in 0..<Int(count) {
                 let x0 = Double(ranges[2 * k]) / scale, x1 = Double(ranges[2 * k + 1]) / scale
                 guard x1 > x0 else { continue }
-                cairo_tag_begin(cr, CAIRO_TAG_LINK, link.target.attributes(rect: (x + x0, top, x1 - x0, height)))
-                cairo_tag_end(cr, CAIRO_TAG_LINK)
+                let attributes = link.target.attributes(rect: (x + x0, top, x1 - x0, height))
+                if let structure { structure.link(attributes, cr: cr) } else {
+                    cairo_tag_begin(cr, CAIRO_TAG_LINK, attributes)
+                    cairo_tag_end(cr, CAIRO_TAG_LINK)
+                }
             }
             g_free(ranges)
         }

@@ -29,8 +29,12 @@ public enum PDFPage {
 public func writePDF(_ document: Document, to url: URL, creationDate: String? = nil) throws {
     let directory = url.deletingLastPathComponent()
     let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+    // Cairo's file, before qpdf adds what Cairo cannot write.
+    let drawn = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).cairo.tmp")
+    defer { try? FileManager.default.removeItem(at: drawn) }
     do {
-        try renderPDF(document, path: temporary.path, creationDate: creationDate ?? documentDate(document))
+        let finishing = try renderPDF(document, path: drawn.path, creationDate: creationDate ?? documentDate(document))
+        try finishing.apply(input: drawn.path, output: temporary.path)
     } catch {
         try? FileManager.default.removeItem(at: temporary)
         throw error
@@ -58,7 +62,8 @@ func documentDate(_ document: Document) -> String {
     return "2000-01-01T00:00:00Z"
 }
 
-private func renderPDF(_ document: Document, path: String, creationDate: String) throws {
+/// Draws the PDF with Cairo; returns what qpdf must add to it.
+private func renderPDF(_ document: Document, path: String, creationDate: String) throws -> PDFFinishing {
     guard let surface = cairo_pdf_surface_create(path, PDFPage.width, PDFPage.height) else {
         throw PDFError.io(path: path, message: "could not create the PDF surface")
     }
@@ -107,10 +112,19 @@ private func renderPDF(_ document: Document, path: String, creationDate: String)
     var outlineParent = Int32(CAIRO_PDF_OUTLINE_ROOT)
     cairo_pdf_surface_add_outline(surface, Int32(CAIRO_PDF_OUTLINE_ROOT), "Contents", "dest='contents'", cairo_pdf_outline_flags_t(0))
     let running = PDFRunningText(context: context, document: document, pageCount: pages.count)
+    let structure = context.structure
+    cairo_tag_begin(cr, "Document", "")
     for (index, page) in pages.enumerated() {
-        if index > 0 { cairo_show_page(cr) }
+        if index > 0 {
+            structure.endPage(cr)
+            cairo_show_page(cr)
+        }
+        // Drawn while only containers are open, so it stays out of the structure tree.
         running.draw(cr, page: index + 1)
         for placement in page {
+            if !placement.isRepeat {
+                structure.enter(placement.fragment.structure, floating: placement.fragment.isFloat, cr: cr)
+            }
             placement.drawBands(cr)
             for anchor in placement.fragment.anchors {
                 // Destinations sit a little above the text so viewers show the heading whole.
@@ -128,6 +142,8 @@ private func renderPDF(_ document: Document, path: String, creationDate: String)
             placement.fragment.draw(cr, placement.y)
         }
     }
+    structure.finish(cr)
+    cairo_tag_end(cr, "Document")
     // A drawing error (a bad tag, say) sticks to the context, not always to the surface.
     let drawing = cairo_status(cr)
     if drawing != CAIRO_STATUS_SUCCESS {
@@ -138,6 +154,7 @@ private func renderPDF(_ document: Document, path: String, creationDate: String)
     if status != CAIRO_STATUS_SUCCESS {
         throw PDFError.cairo(path: path, status: String(cString: cairo_status_to_string(status)))
     }
+    return PDFFinishing(figureAlternatives: structure.figureAlternatives)
 }
 
 /// The running header (report title and course) and the footer (page number).
