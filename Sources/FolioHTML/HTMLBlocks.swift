@@ -80,24 +80,17 @@ struct HTMLBlockRenderer {
     }
 
     private func figure(_ figure: FigureBlock) throws -> String {
-        let width = figure.figure.widthPoints, height = figure.figure.heightPoints
-        let svg = Self.inlineSVG(try figure.figure.svg(idPrefix: "f\(figure.number)-"))
-        // Points to CSS pixels (96/72) for the natural width; the card never grows past it.
-        let maxWidth = String(format: "%.0f", width * 4 / 3)
-        let ratio = String(format: "%.3f / %.3f", width, height)
+        let chart = try InlineChart(figure.figure, idPrefix: "f\(figure.number)-")
+        let share = String(format: "%.1f%%", chart.columnShare)
+        let ratio = String(format: "%.3f / %.3f", chart.box.width, chart.box.height)
+        // The stylesheet reads the width and the scrolling threshold from these
+        // properties, so print and narrow screens can override them.
         return """
-            <figure class="figure" id="\(escape(figure.id))" style="max-width: \(maxWidth)px">
-            <div class="figure-card"><div class="figure-art" style="aspect-ratio: \(ratio)">\(svg)</div></div>
+            <figure class="figure" id="\(escape(figure.id))" style="--figure-width: \(share); --figure-min-width: \(Int(chart.minimumWidth))px">
+            <div class="figure-card"><div class="figure-art" style="aspect-ratio: \(ratio)">\(chart.svg)</div></div>
             <figcaption><span class="label">Figure \(figure.number).</span> \(inlines(figure.caption))\(figure.files.isEmpty ? "" : " " + figureFiles(figure))</figcaption>
             </figure>
             """
-    }
-
-    /// An SVG document as an element inside HTML: an XML declaration or doctype
-    /// before `<svg` (as Cairo writes) means nothing there, so it is dropped.
-    static func inlineSVG(_ svg: String) -> String {
-        guard let start = svg.range(of: "<svg") else { return svg }
-        return String(svg[start.lowerBound...])
     }
 
     /// A path relative to the page, "cnn-assignment/models/mlp.safetensors": no scheme
