@@ -18,7 +18,7 @@ enum HTMLStyle {
     }
 
     /// The chart colours as the variables each chart's SVG refers to.
-    static func chartVariables(_ colours: ChartColours, indent: String) -> String {
+    private static func chartVariables(_ colours: ChartColours, indent: String) -> String {
         indent + ChartRole.allCases.map { "\($0.variable): \($0.colour(in: colours).css);" }.joined(separator: " ")
     }
 
