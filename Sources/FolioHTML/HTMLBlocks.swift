@@ -81,12 +81,17 @@ struct HTMLBlockRenderer {
 
     private func figure(_ figure: FigureBlock) throws -> String {
         let chart = try InlineChart(figure.figure, idPrefix: "f\(figure.number)-")
-        let share = String(format: "%.1f%%", chart.columnShare)
+        // A small chart (one digit) keeps its small card, centred, but its caption gets
+        // half the column rather than wrapping every other word.
+        let figureShare = max(chart.columnShare, 50)
+        let percent = { (v: Double) in String(format: "%.1f%%", v) }
         let ratio = String(format: "%.3f / %.3f", chart.box.width, chart.box.height)
-        // The stylesheet reads the width and the scrolling threshold from these
+        // The stylesheet reads the widths and the scrolling threshold from these
         // properties, so print and narrow screens can override them.
+        let widths = "--figure-width: \(percent(figureShare)); --card-width: \(percent(100 * chart.columnShare / figureShare)); "
+            + "--figure-min-width: \(Int(chart.minimumWidth))px"
         return """
-            <figure class="figure" id="\(escape(figure.id))" style="--figure-width: \(share); --figure-min-width: \(Int(chart.minimumWidth))px">
+            <figure class="figure" id="\(escape(figure.id))" style="\(widths)">
             <div class="figure-card"><div class="figure-art" style="aspect-ratio: \(ratio)">\(chart.svg)</div></div>
             <figcaption><span class="label">Figure \(figure.number).</span> \(inlines(figure.caption))\(figure.files.isEmpty ? "" : " " + figureFiles(figure))</figcaption>
             </figure>

@@ -125,11 +125,11 @@ enum HTMLStyle {
     figure { margin: 1.8rem 0; }
     figcaption { font-size: 0.87rem; line-height: 1.45; color: var(--muted); text-align: left; }
     figcaption .label { font-weight: bold; color: var(--text); margin-right: 0.25em; }
-    /* A chart spans the share of the measure it takes on paper (--figure-width, set per
-       figure), cropped to its drawing. */
+    /* A chart spans the share of the measure it takes on paper, cropped to its drawing:
+       --figure-width and, for a chart under half the measure, --card-width of that. */
     .figure { width: var(--figure-width, 100%); margin-left: auto; margin-right: auto; }
     .figure .figure-card {
-      margin: 0; padding: 0.5rem; background: var(--chart-bg);
+      width: var(--card-width, 100%); margin: 0 auto; padding: 0.5rem; background: var(--chart-bg);
       border: 1px solid var(--rule); border-radius: 4px; overflow-x: auto;
     }
     .figure .figure-art { width: 100%; }

@@ -56,8 +56,9 @@ final class ChartHTMLTests: XCTestCase {
         let html = try HTMLWriter().reportHTML(document)
         XCTAssertTrue(html.contains("aspect-ratio: 216.000 / 86.000"))
         XCTAssertFalse(html.contains("aspect-ratio: 400.000 / 300.000"), "the art keeps the canvas's empty bands")
-        // 216 of the 450 points a full-width chart spans.
-        XCTAssertTrue(html.contains("--figure-width: 48.0%; --figure-min-width: 238px"))
+        // 216 of the 450 points a full-width chart spans: 48 % of the column, its card
+        // centred in a figure of half the column so the caption has room.
+        XCTAssertTrue(html.contains("--figure-width: 50.0%; --card-width: 96.0%; --figure-min-width: 238px"), html)
     }
 
     /// A full-width chart fills the column; a wider one is held to it.
