@@ -76,6 +76,8 @@ struct InlineChart {
     /// SVG's geometry: glyph outlines, stroke widths and clips are all accounted for.
     static func inkBounds(of figure: DocumentFigure, scale: Double = 2) -> ChartBox? {
         let width = Int((figure.widthPoints * scale).rounded(.up)), height = Int((figure.heightPoints * scale).rounded(.up))
+        // A poster-sized canvas (the chart kit allows 200 inches) is shown whole rather
+        // than rasterised into a quarter of a gigabyte.
         guard width > 0, height > 0, width * height <= 64_000_000,
               let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height)) else { return nil }
         defer { cairo_surface_destroy(surface) }
