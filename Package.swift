@@ -3,7 +3,7 @@
 // Data flows one way, and the targets follow it:
 //   FolioData → FolioNN → FolioExperiments → FolioChapters → FolioDocument
 //   manifest + fragments + chapters' values → FolioTemplates → Document
-//   Document → FolioHTML (page, KaTeX) and FolioPDF (Cairo, Pango, FolioMath)
+//   Document → FolioHTML (page, KaTeX; Cairo to find what a figure draws) and FolioPDF (Cairo, Pango, FolioMath)
 // FolioDocument is the report's tree, the one walk of it both writers use and the
 // one palette both colour with; FolioMath parses and typesets TeX math for the PDF
 // (and checks a formula on its own). FolioCharts draws figures for the chapters and
@@ -72,7 +72,7 @@ let package = Package(
         ]),
         // TeX-subset math: a parser any tool can use to check a formula, and a typesetter on Pango.
         .target(name: "FolioMath", dependencies: ["CCairo", "CPango"]),
-        .target(name: "FolioHTML", dependencies: ["FolioDocument", "FolioSupport"]),
+        .target(name: "FolioHTML", dependencies: ["FolioDocument", "FolioSupport", "CCairo"]),
         .target(name: "FolioPDF", dependencies: ["FolioDocument", "FolioMath", "CCairo", "CPango", "CQPDF"]),
         .target(name: "FolioExperiments", dependencies: ["FolioData", "FolioNN", "FolioSupport"], swiftSettings: alwaysOptimised),
         .target(name: "FolioChapters", dependencies: [
@@ -107,7 +107,9 @@ let package = Package(
         .testTarget(name: "FolioDocumentTests", dependencies: ["FolioDocument"]),
         .testTarget(name: "FolioTemplatesTests", dependencies: ["FolioTemplates", "FolioDocument", "FolioDocumentFixtures"]),
         .testTarget(name: "FolioMathTests", dependencies: ["FolioMath", "CCairo"]),
-        .testTarget(name: "FolioHTMLTests", dependencies: ["FolioHTML", "FolioDocument", "FolioDocumentFixtures", "FolioSubprocess"]),
+        .testTarget(name: "FolioHTMLTests", dependencies: [
+            "FolioHTML", "FolioDocument", "FolioDocumentFixtures", "FolioSubprocess", "FolioCharts", "CCairo",
+        ]),
         .testTarget(name: "FolioPDFTests", dependencies: ["FolioPDF", "FolioMath", "FolioDocument", "FolioDocumentFixtures", "CCairo", "FolioSubprocess"]),
         // The assignments' networks and experiments, apart from the engine's own tests.
         .testTarget(name: "FolioExperimentsTests", dependencies: ["FolioExperiments", "FolioNN", "FolioData"],

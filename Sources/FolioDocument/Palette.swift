@@ -1,8 +1,9 @@
 // The report's one colour scheme. The HTML stylesheet writes it as CSS custom
 // properties and the PDF writer paints with it, so the two reports are the same warm
 // typeset page: near-black ink, a brick-red accent for numbers and rules, the
-// handout's wording on a parchment tint. The figures keep their own chart palette
-// (FolioCharts), on a white card in both reports.
+// handout's wording on a parchment tint. The charts keep their data colours
+// (FolioCharts); their theme colours (canvas, text, axes, grid) are `ChartColours`,
+// which the HTML substitutes so a dark page recolours them.
 
 /// An sRGB colour, written as 0xRRGGBB.
 public struct RGB: Sendable, Equatable {
@@ -52,8 +53,9 @@ public struct Palette: Sendable {
     public var promptRule: RGB
     /// The tint behind code and listings.
     public var codeBackground: RGB
-    /// Behind figures: white in every scheme, since the charts are drawn for white.
-    public var card: RGB
+    /// A chart's theme colours. `light` holds the ones Cairo writes (FolioCharts' theme);
+    /// `dark` replaces them in the HTML's dark mode.
+    public var chart: ChartColours
     /// Source code's token classes (plain code takes `text`).
     public var syntax: [CodeStyle: RGB]
 
@@ -65,7 +67,7 @@ public struct Palette: Sendable {
         text: RGB(0x1F1F1D), muted: RGB(0x62605A), faint: RGB(0x8A877F), paper: RGB(0xFDFCF8),
         rule: RGB(0xD8D3C7), accent: RGB(0x8C2F1B), link: RGB(0x1D4F91),
         promptBackground: RGB(0xF4F0E6), promptRule: RGB(0xB9A67A), codeBackground: RGB(0xF3F1EB),
-        card: RGB(0xFFFFFF),
+        chart: .light,
         syntax: [.keyword: RGB(0x8C2F1B), .type: RGB(0x1D5E6B), .string: RGB(0x3E6B1F), .number: RGB(0x6B3FA0),
                  .comment: RGB(0x7A766C), .attribute: RGB(0x9A5B00)])
 
@@ -74,7 +76,35 @@ public struct Palette: Sendable {
         text: RGB(0xE7E3DA), muted: RGB(0xB1AB9E), faint: RGB(0x8A857A), paper: RGB(0x1C1C1A),
         rule: RGB(0x45433D), accent: RGB(0xE39A7F), link: RGB(0x9CC2F0),
         promptBackground: RGB(0x272622), promptRule: RGB(0x857552), codeBackground: RGB(0x262521),
-        card: RGB(0xFFFFFF),
+        chart: ChartColours(background: RGB(0x252420), text: RGB(0xE7E3DA), axis: RGB(0xB1AB9E),
+                            grid: RGB(0x3D3B35), frame: RGB(0x77726A), legendRule: RGB(0x5A574F)),
         syntax: [.keyword: RGB(0xE39A7F), .type: RGB(0x7FC4D0), .string: RGB(0xA8CF86), .number: RGB(0xC3A6E8),
                  .comment: RGB(0x9A958A), .attribute: RGB(0xE0B46A)])
+}
+
+/// The colours a chart is drawn with apart from its data: what the HTML may recolour.
+/// Heatmaps, images and series keep theirs, since their colours carry meaning.
+public struct ChartColours: Sendable, Equatable {
+    /// The canvas, and the translucent box behind a legend.
+    public var background: RGB
+    /// Titles, labels, tick labels, legend entries.
+    public var text: RGB
+    /// Plot frames, tick marks, colour-bar outlines.
+    public var axis: RGB
+    public var grid: RGB
+    /// The hairline around each image of an image grid.
+    public var frame: RGB
+    /// The outline of a legend box.
+    public var legendRule: RGB
+
+    public init(background: RGB, text: RGB, axis: RGB, grid: RGB, frame: RGB, legendRule: RGB) {
+        self.background = background; self.text = text; self.axis = axis
+        self.grid = grid; self.frame = frame; self.legendRule = legendRule
+    }
+
+    /// Exactly FolioCharts' theme (`Theme` in Style.swift, and the frame and legend
+    /// greys of ImageGridView and LineChartView): the HTML finds these in Cairo's SVG,
+    /// so they must match it; a FolioHTML test renders every chart kind to check.
+    public static let light = ChartColours(background: RGB(0xFFFFFF), text: RGB(0x222222), axis: RGB(0x444444),
+                                           grid: RGB(0xDDDDDD), frame: RGB(0x999999), legendRule: RGB(0xCCCCCC))
 }

@@ -80,24 +80,22 @@ struct HTMLBlockRenderer {
     }
 
     private func figure(_ figure: FigureBlock) throws -> String {
-        let width = figure.figure.widthPoints, height = figure.figure.heightPoints
-        let svg = Self.inlineSVG(try figure.figure.svg(idPrefix: "f\(figure.number)-"))
-        // Points to CSS pixels (96/72) for the natural width; the card never grows past it.
-        let maxWidth = String(format: "%.0f", width * 4 / 3)
-        let ratio = String(format: "%.3f / %.3f", width, height)
+        let chart = try InlineChart(figure.figure, idPrefix: "f\(figure.number)-")
+        // A small chart (one digit) keeps its small card, centred, but its caption gets
+        // half the column rather than wrapping every other word.
+        let figureShare = max(chart.columnShare, 50)
+        let percent = { (v: Double) in String(format: "%.1f%%", v) }
+        let ratio = String(format: "%.3f / %.3f", chart.box.width, chart.box.height)
+        // The stylesheet reads the widths and the scrolling threshold from these
+        // properties, so print and narrow screens can override them.
+        let widths = "--figure-width: \(percent(figureShare)); --card-width: \(percent(100 * chart.columnShare / figureShare)); "
+            + "--figure-min-width: \(Int(chart.minimumWidth))px"
         return """
-            <figure class="figure" id="\(escape(figure.id))" style="max-width: \(maxWidth)px">
-            <div class="figure-card"><div class="figure-art" style="aspect-ratio: \(ratio)">\(svg)</div></div>
+            <figure class="figure" id="\(escape(figure.id))" style="\(widths)">
+            <div class="figure-card"><div class="figure-art" style="aspect-ratio: \(ratio)">\(chart.svg)</div></div>
             <figcaption><span class="label">Figure \(figure.number).</span> \(inlines(figure.caption))\(figure.files.isEmpty ? "" : " " + figureFiles(figure))</figcaption>
             </figure>
             """
-    }
-
-    /// An SVG document as an element inside HTML: an XML declaration or doctype
-    /// before `<svg` (as Cairo writes) means nothing there, so it is dropped.
-    static func inlineSVG(_ svg: String) -> String {
-        guard let start = svg.range(of: "<svg") else { return svg }
-        return String(svg[start.lowerBound...])
     }
 
     /// A path relative to the page, "cnn-assignment/models/mlp.safetensors": no scheme

@@ -1,33 +1,38 @@
 // The report's stylesheet: a typeset assignment rather than a web page. Serif body
 // on a ~46em measure, the question set off like the handout, booktabs tables,
-// figures on a white card (charts stay readable in dark mode), and a print style.
-// The colours are the report's one palette (FolioDocument's Palette), which the PDF
-// paints with too; only the print style below overrides them, for ink on paper.
+// figures on a card across the measure, and a print style. The colours are the
+// report's one palette (FolioDocument's Palette), which the PDF paints with too;
+// charts take its chart colours through the variables ChartTheme writes into their
+// SVG, so dark mode recolours them. The print style sets the light ones, for paper.
 
 import FolioDocument
 
 enum HTMLStyle {
-    /// The palette as CSS custom properties, three lines as the stylesheet lays them
-    /// out. Dark mode leaves the card alone: figures stay on white, as drawn.
-    private static func variables(_ p: Palette, indent: String, card: Bool) -> String {
-        let base = "\(indent)--text: \(p.text.css); --muted: \(p.muted.css); --faint: \(p.faint.css); --paper: \(p.paper.css);\n"
+    /// The palette as CSS custom properties, four lines as the stylesheet lays them out.
+    private static func variables(_ p: Palette, indent: String) -> String {
+        "\(indent)--text: \(p.text.css); --muted: \(p.muted.css); --faint: \(p.faint.css); --paper: \(p.paper.css);\n"
             + "\(indent)--rule: \(p.rule.css); --accent: \(p.accent.css); --link: \(p.link.css);\n"
             + "\(indent)--prompt-bg: \(p.promptBackground.css); --prompt-rule: \(p.promptRule.css); --code-bg: \(p.codeBackground.css);\n"
             + indent + CodeStyle.allCases.filter { $0 != .plain }.map { "--tok-\($0.rawValue): \(p.colour(of: $0).css);" }.joined(separator: " ")
-        return base + (card ? " --card: \(p.card.css);" : "")
+            + "\n" + chartVariables(p.chart, indent: indent)
+    }
+
+    /// The chart colours as the variables each chart's SVG refers to.
+    private static func chartVariables(_ colours: ChartColours, indent: String) -> String {
+        indent + ChartRole.allCases.map { "\($0.variable): \($0.colour(in: colours).css);" }.joined(separator: " ")
     }
 
     static let css = """
     :root {
       color-scheme: light dark;
-    \(variables(Palette.light, indent: "  ", card: true))
+    \(variables(Palette.light, indent: "  "))
       --serif: "DejaVu Serif", Georgia, "Times New Roman", serif;
       --sans: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif;
       --mono: "DejaVu Sans Mono", Menlo, Consolas, monospace;
     }
     @media (prefers-color-scheme: dark) {
       :root {
-    \(variables(Palette.dark, indent: "    ", card: false))
+    \(variables(Palette.dark, indent: "    "))
       }
     }
     * { box-sizing: border-box; }
@@ -120,10 +125,12 @@ enum HTMLStyle {
     figure { margin: 1.8rem 0; }
     figcaption { font-size: 0.87rem; line-height: 1.45; color: var(--muted); text-align: left; }
     figcaption .label { font-weight: bold; color: var(--text); margin-right: 0.25em; }
-    .figure { margin-left: auto; margin-right: auto; }
+    /* A chart spans the share of the measure it takes on paper, cropped to its drawing:
+       --figure-width and, for a chart under half the measure, --card-width of that. */
+    .figure { width: var(--figure-width, 100%); margin-left: auto; margin-right: auto; }
     .figure .figure-card {
-      margin: 0; padding: 0.9rem; background: var(--card);
-      border: 1px solid var(--rule); border-radius: 4px;
+      width: var(--card-width, 100%); margin: 0 auto; padding: 0.5rem; background: var(--chart-bg);
+      border: 1px solid var(--rule); border-radius: 4px; overflow-x: auto;
     }
     .figure .figure-art { width: 100%; }
     .figure .figure-art svg { display: block; width: 100%; height: 100%; }
@@ -190,18 +197,37 @@ enum HTMLStyle {
       nav.toc { position: static; max-height: none; border-right: 0; border-bottom: 1px solid var(--rule);
                 padding-bottom: 1rem; margin-bottom: 2rem; }
     }
+    /* On a phone every chart gets the whole width, and one that would still shrink its
+       text below 9 px (--figure-min-width, set per figure) scrolls sideways in its card
+       instead. Wider screens leave the column wide enough. */
+    @media (max-width: 40rem) {
+      .layout { padding-left: 0.9rem; padding-right: 0.9rem; }
+      .figure { width: 100%; }
+      .figure .figure-card { padding: 0.25rem; }
+      .figure .figure-art { min-width: var(--figure-min-width, 0); }
+    }
 
+    /* Paper: light colours whatever the screen's scheme, no interactive chrome (contents,
+       pager, copy buttons, file links, the closed code and logs, which the PDF's appendix
+       prints), and figures, short tables, question boxes and formulas kept whole. */
     @media print {
       @page { size: A4; margin: 20mm 18mm; }
-      :root { --text: #000; --muted: #444; --paper: #fff; --prompt-bg: #f3f3f3; --code-bg: #f5f5f5; --link: #000; }
+      :root {
+        color-scheme: light;
+    \(variables(Palette.light, indent: "    "))
+        --text: #000; --muted: #444; --paper: #fff; --prompt-bg: #f3f3f3; --code-bg: #f5f5f5; --link: #000;
+      }
       html { font-size: 10.5pt; }
       body { background: #fff; }
       .layout { display: block; padding: 0; }
-      nav.toc, .pager, nav.toc .review, button.copy, .figure-files { display: none; }
+      nav.toc, .pager, nav.toc .review, button.copy, .figure-files, .supplements { display: none; }
       a { color: inherit; text-decoration: none; }
-      figure, .prompt, pre, .math.display { break-inside: avoid; }
+      figure, .prompt, pre, .math.display, tr { break-inside: avoid; }
+      /* A table longer than a page breaks between rows, its header repeated. */
+      thead { display: table-header-group; }
       h2, h3, h4 { break-after: avoid; }
-      .figure .figure-card { border: 0; padding: 0; }
+      .figure .figure-card { border: 0; padding: 0; overflow: visible; }
+      .figure .figure-art { min-width: 0; }
       .part { break-before: page; }
       .part:first-of-type { break-before: auto; }
     }

@@ -14,8 +14,17 @@ final class PaletteTests: XCTestCase {
         XCTAssertEqual(RGB(0x000000).over(RGB(0xFFFFFF), opacity: 1).css, "#000000")
     }
 
-    func testFiguresStayOnWhiteInEveryScheme() {
-        XCTAssertEqual(Palette.light.card, RGB(0xFFFFFF))
-        XCTAssertEqual(Palette.dark.card, RGB(0xFFFFFF))
+    /// Light mode shows charts as Cairo drew them; dark mode puts them on a dark canvas
+    /// with light text, so nothing in the chart's theme is the light one.
+    func testChartsAreDrawnColoursInLightModeAndDarkInDarkMode() {
+        XCTAssertEqual(Palette.light.chart, .light)
+        XCTAssertEqual(Palette.light.chart.background, RGB(0xFFFFFF))
+        let dark = Palette.dark.chart
+        XCTAssertLessThan(dark.background.r, 0.3)
+        XCTAssertGreaterThan(dark.text.r, 0.7)
+        for (a, b) in [(dark.background, ChartColours.light.background), (dark.text, ChartColours.light.text),
+                       (dark.axis, ChartColours.light.axis), (dark.grid, ChartColours.light.grid)] {
+            XCTAssertNotEqual(a, b)
+        }
     }
 }
