@@ -30,8 +30,66 @@ struct ReportBuilder {
 
     struct Outcome { var written: [URL]; var records: [QuestionRecord] }
 
+    /// One question's answer as computed, kept whole so that a preview can write the
+    /// report again after a template edit without asking the chapter a second time.
+    struct Answer {
+        var content: SectionContent
+        var supplements: Supplements
+        /// Each figure's own files, by anchor, as paths from the output folder.
+        var figureFiles: [String: [String]]
+        var written: [URL]
+        var record: QuestionRecord
+    }
+
     /// Builds `manifest`'s questions (those in `sections`, or all when empty).
     func build(_ manifest: ReportManifest, sections: [String], generatedBy: [String]) throws -> Outcome {
+        var answers: [String: Answer] = [:]
+        for question in manifest.questions where sections.isEmpty || sections.contains(question.id) {
+            answers[question.id] = try answer(question, of: manifest)
+        }
+        let written = try write(manifest, answers: answers, sections: sections, generatedBy: generatedBy)
+        let records = manifest.questions.compactMap { answers[$0.id]?.record }
+        return Outcome(written: manifest.questions.compactMap { answers[$0.id] }.flatMap(\.written) + written, records: records)
+    }
+
+    /// Runs `question`'s chapter (training or reusing what it needs) and writes its
+    /// figures and files; nil for a question its template answers alone.
+    func answer(_ question: ReportManifest.Question, of manifest: ReportManifest) throws -> Answer? {
+        guard let name = question.chapter else { return nil }
+        guard let chapterType = chapters.chapters(for: manifest).chapter(named: name) else {
+            throw BuildError("no chapter \(name) for question \(question.id) of \(manifest.id)")
+        }
+        let reportDir = outputDirectory.appendingPathComponent(manifest.id)
+        let start = Date()
+        let eventsBefore = context.log.events.count
+        let runsBefore = context.runner.ledger.count
+        context.log.note("answer \(manifest.id) \(question.id) (\(name))")
+        let content = try chapterType.init().content(context)
+        if let mismatch = chapterType.declaration.mismatch(content) {
+            throw BuildError("chapter \(name) (\(chapterType)) of \(manifest.id) does not keep its declaration: \(mismatch)")
+        }
+        let supplements = Supplements(code: try code.sourceCode(for: chapterType),
+                                      logs: context.runner.ledger.runs(since: runsBefore).map(TrainingLog.output))
+        let figures = try writeFigures(content, question: question.id, to: reportDir.appendingPathComponent("figures"))
+        var figureFiles: [String: [String]] = [:]
+        for (name, _) in content.figures {
+            figureFiles["fig-" + name] = figures.filter { $0.lastPathComponent.hasPrefix("\(question.id)-\(name).") }
+                .map { "\(manifest.id)/figures/\($0.lastPathComponent)" }.sorted { Self.fileOrder($0) < Self.fileOrder($1) }
+        }
+        let files = try writeFiles(content, to: reportDir)
+        var record = QuestionRecord(question: question.id, seconds: Date().timeIntervalSince(start), computed: [], reused: 0)
+        for event in context.log.events.dropFirst(eventsBefore) {
+            switch event {
+            case .ran(let what, _): record.computed.append(what)
+            case .reused: record.reused += 1
+            }
+        }
+        return Answer(content: content, supplements: supplements, figureFiles: figureFiles, written: figures + files, record: record)
+    }
+
+    /// Assembles the report (or, with `sections`, each of those sections) from its
+    /// templates and `answers`, and writes it in the requested formats.
+    func write(_ manifest: ReportManifest, answers: [String: Answer], sections: [String], generatedBy: [String]) throws -> [URL] {
         var selected = manifest
         if !sections.isEmpty {
             selected.parts = manifest.parts.compactMap { part in
@@ -41,47 +99,12 @@ struct ReportBuilder {
             }
         }
         let reportDir = outputDirectory.appendingPathComponent(manifest.id)
-        let figuresDir = reportDir.appendingPathComponent("figures")
-        var contents: [String: SectionContent] = [:]
-        var records: [QuestionRecord] = []
+        let contents = answers.mapValues(\.content)
+        let figureFiles = answers.values.reduce(into: [String: [String]]()) { $0.merge($1.figureFiles) { a, _ in a } }
+        let records = selected.questions.compactMap { answers[$0.id]?.record }
         var written: [URL] = []
-        var supplements: [String: Supplements] = [:]
-        /// Each figure's own files, by anchor, as paths from the output folder.
-        var figureFiles: [String: [String]] = [:]
-        let available = chapters.chapters(for: manifest)
-        for question in selected.questions {
-            guard let name = question.chapter else { continue }  // answered by its template alone
-            guard let chapterType = available.chapter(named: name) else {
-                throw BuildError("no chapter \(name) for question \(question.id) of \(manifest.id)")
-            }
-            let start = Date()
-            let eventsBefore = context.log.events.count
-            let runsBefore = context.runner.ledger.count
-            context.log.note("answer \(manifest.id) \(question.id) (\(name))")
-            let content = try chapterType.init().content(context)
-            if let mismatch = chapterType.declaration.mismatch(content) {
-                throw BuildError("chapter \(name) (\(chapterType)) of \(manifest.id) does not keep its declaration: \(mismatch)")
-            }
-            contents[question.id] = content
-            supplements[question.id] = Supplements(code: try code.sourceCode(for: chapterType),
-                                                   logs: context.runner.ledger.runs(since: runsBefore).map(TrainingLog.output))
-            let figures = try writeFigures(content, question: question.id, to: figuresDir)
-            for (name, _) in content.figures {
-                figureFiles["fig-" + name] = figures.filter { $0.lastPathComponent.hasPrefix("\(question.id)-\(name).") }
-                    .map { "\(manifest.id)/figures/\($0.lastPathComponent)" }.sorted { Self.fileOrder($0) < Self.fileOrder($1) }
-            }
-            written += figures
-            written += try writeFiles(content, to: reportDir)
-            var record = QuestionRecord(question: question.id, seconds: Date().timeIntervalSince(start), computed: [], reused: 0)
-            for event in context.log.events.dropFirst(eventsBefore) {
-                switch event {
-                case .ran(let what, _): record.computed.append(what)
-                case .reused: record.reused += 1
-                }
-            }
-            records.append(record)
-        }
-        var document = try assembleDocument(manifest: selected, contents: contents, generatedBy: generatedBy)
+        var document = try assembleDocument(manifest: selected, contents: contents.filter { id, _ in selected.questions.contains { $0.id == id } },
+                                            generatedBy: generatedBy)
             .mappingFigures { figure in
                 var linked = figure
                 linked.files = figureFiles[figure.id] ?? []
@@ -89,7 +112,7 @@ struct ReportBuilder {
             }
         for p in document.parts.indices {
             for q in document.parts[p].questions.indices {
-                var s = supplements[document.parts[p].questions[q].id] ?? Supplements()
+                var s = answers[document.parts[p].questions[q].id]?.supplements ?? Supplements()
                 s.code = s.code.map { var c = $0; c.link = code.link(c.file); return c }
                 document.parts[p].questions[q].supplements = s
             }
@@ -131,7 +154,7 @@ struct ReportBuilder {
                 }
             }
         }
-        return Outcome(written: written, records: records)
+        return written
     }
 
     /// SVG, PNG, PDF, then the CSV of the numbers.
