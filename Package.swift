@@ -3,7 +3,7 @@
 // Data flows one way, and the targets follow it:
 //   FolioData → FolioNN → FolioExperiments → FolioChapters → FolioDocument
 //   manifest + fragments + chapters' values → FolioTemplates → Document
-//   Document → FolioHTML (page, KaTeX; Cairo to find what a figure draws) and FolioPDF (Cairo, Pango, FolioMath)
+//   Document → FolioHTML (page, KaTeX; Cairo to find what a figure draws) and FolioPDF (Cairo, Pango, FolioMath; qpdf)
 // FolioDocument is the report's tree, the one walk of it both writers use and the
 // one palette both colour with; FolioMath parses and typesets TeX math for the PDF
 // (and checks a formula on its own). FolioCharts draws figures for the chapters and
