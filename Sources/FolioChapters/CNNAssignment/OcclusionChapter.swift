@@ -12,7 +12,7 @@ struct OcclusionChapter: Chapter {
         values: """
             all_classes? all_correct? alpha batch black_background_drop black_background_matters?
             black_difference black_fill black_images black_ink_drop black_ink_larger black_ink_matters?
-            black_no_difference? black_p classes correct_images drop_scale figure_patches fill flipped_at_reference
+            black_no_difference? black_p classes correct_images drop_scale faint_share figure_patches fill flipped_at_reference
             fragile[class index min separator] fragile_class fragile_flip_patch fragile_flips?
             grey_background_drop grey_background_matters? grey_difference grey_images grey_ink_drop
             grey_ink_larger grey_ink_matters? grey_no_difference? grey_p image_list images ink_threshold
@@ -23,7 +23,7 @@ struct OcclusionChapter: Chapter {
             side_plus_one sign_test_can_reject? single_baseline single_class single_fill single_flip_class
             single_flipped? single_flips single_index single_map_side single_max single_min
             single_min_column single_min_row single_patch single_positions single_r single_r_positive?
-            single_r_strength smallest_blank? smallest_largest_drop smallest_patch spearman sturdiest_class sturdiest_flip sturdiest_min sweep_first sweep_last
+            single_r_strength smallest_faint? smallest_largest_drop smallest_patch smallest_share spearman sturdiest_class sturdiest_flip sturdiest_min sweep_first sweep_last
             sweep_sizes sweep_step worst_patch
             """,
         figures: OcclusionFigures.names + ["occlusion-single", "occlusion-sweep-chart"],
@@ -34,6 +34,9 @@ struct OcclusionChapter: Chapter {
     static let singleImage = 61, singlePatch = 8, singleFill: Float = 0
     /// The sweep size whose per-image minima rank the classes by fragility.
     static let referencePatch = 8
+    /// On the maps' blue scale, a cell below a twentieth of the scale is hard to tell
+    /// from white: a map whose largest drop stays below it shows no effect.
+    static let faintShare = 0.05
 
     /// The quick profile sweeps every fourth size over three images: its share of the
     /// build stays at a few seconds while every figure and table is still drawn.
@@ -94,9 +97,9 @@ struct OcclusionChapter: Chapter {
         let smallest = effects.first!
         values["smallest_patch"] = .count(smallest.patch)
         values["smallest_largest_drop"] = .decimal(smallest.largestDrop, digits: 4)
-        // Colours come from 256 steps of the scale: a drop under half a step is drawn
-        // in the lightest one, so that map shows no effect at all.
-        values["smallest_blank"] = .bool(smallest.largestDrop < scaleTop / 510)
+        values["smallest_share"] = .percent(smallest.largestDrop / scaleTop, digits: 1)
+        values["smallest_faint"] = .bool(smallest.largestDrop < Self.faintShare * scaleTop)
+        values["faint_share"] = .percent(Self.faintShare, digits: 0)
         values["worst_patch"] = .count(Self.worstPatch)
 
         // Test image 61: the image and its map with labelled axes and the range in the title.

@@ -65,9 +65,10 @@ struct MLPTrainingChapter: Chapter {
         values["batch_std"] = .decimal(batchStd, digits: 3)
         values["batch_size"] = .count(batchSize)
 
+        // Two lines of ten digits: the heights of this and the next grids leave no empty band.
         let first20 = Array(run.split.train.prefix(20))
         figures["training-digits"] = FigureContent("", Figure(
-            widthPoints: 430, heightPoints: 200,
+            widthPoints: PrintSize.textWidth, heightPoints: 125,
             .imageGrid(Images.grid(c.data.train, indices: first20, titles: first20.map { names[Int(c.data.train.labels[$0])] }, columns: 10))))
 
         // The network and its training.
@@ -125,7 +126,7 @@ struct MLPTrainingChapter: Chapter {
         // (2) The first twenty test images.
         let twenty = Array(0..<min(20, testSet.count))
         values["first20_correct"] = .count(twenty.filter { test.predictions[$0] == test.labels[$0] }.count)
-        figures["first-predictions"] = FigureContent("", Figure(widthPoints: PrintSize.textWidth, heightPoints: 215, .imageGrid(
+        figures["first-predictions"] = FigureContent("", Figure(widthPoints: PrintSize.textWidth, heightPoints: 140, .imageGrid(
             Images.grid(testSet, indices: twenty, titles: twenty.map { predictionTitle(test, $0, names) },
                         marked: twenty.map { test.predictions[$0] != test.labels[$0] }, columns: 10))))
 
@@ -133,7 +134,7 @@ struct MLPTrainingChapter: Chapter {
         let wrong = test.labels.indices.filter { test.predictions[$0] != test.labels[$0] }
         values["error_count"] = .count(wrong.count)
         let firstWrong = Array(wrong.prefix(20))
-        figures["first-errors"] = FigureContent("", Figure(widthPoints: PrintSize.textWidth, heightPoints: 215, .imageGrid(
+        figures["first-errors"] = FigureContent("", Figure(widthPoints: PrintSize.textWidth, heightPoints: 130, .imageGrid(
             Images.grid(testSet, indices: firstWrong, titles: firstWrong.map { "\(names[test.labels[$0]]) → \(names[test.predictions[$0]])" },
                         marked: firstWrong.map { _ in true }, columns: 10))))
         let confusion = ConfusionMatrix(predictions: test.predictions, labels: test.labels, classCount: names.count)
