@@ -28,6 +28,8 @@ final class ImageGridView: PanelView {
     private var columnNumbers: [(index: Int, label: TextBlock)] = []
     private var rowTitle: TextBlock?
     private var columnTitle: TextBlock?
+    /// The panel's cell: the title is centred on the grid but kept inside it.
+    private var cell = Rect(x: 0, y: 0, width: 0, height: 0)
 
     init(_ chart: ImageGrid) { self.chart = chart }
 
@@ -46,6 +48,7 @@ final class ImageGridView: PanelView {
     private var rowNumberWidth: Double { rowNumbers.map(\.label.width).max() ?? 0 }
 
     func prepare(_ canvas: Canvas, cell: Rect) -> Insets {
+        self.cell = cell
         title = chart.title.map { canvas.text($0, .title, wrapping: cell.width) }
         if case .perImage = chart.normalization {} else {
             shared = sharedRange(chart.cells.map(\.image))
@@ -127,7 +130,9 @@ final class ImageGridView: PanelView {
         var titles: [TextBlock?] = []
         var titleHeight = 0.0
         for _ in 0..<3 {
-            titles = cellTitles(within: s + gapX * 0.9)
+            // At least 3 pt stay clear between neighbouring titles: bold titles closer
+            // than that read as one.
+            titles = cellTitles(within: max(s + gapX - 3, 1))
             titleHeight = titles.compactMap { $0?.height }.max() ?? 0
             let next = side(titleHeight: titleHeight)
             if next >= s - 1e-9 { s = next; break }
@@ -159,7 +164,11 @@ final class ImageGridView: PanelView {
                         pitchY: rowHeight + gapY, gridWidth: gridWidth, gridHeight: gridHeight - (rowHeight - s))
         }
         if let title {
-            canvas.draw(title, at: left + gridWidth / 2, top - Theme.pad - indexTopExtent, anchor: .bottom)
+            // Centred on the grid, unless that would push it past the cell: a grid beside
+            // a neighbour's colour-bar column sits left of the cell's centre.
+            let half = title.width / 2
+            let x = min(max(left + gridWidth / 2, cell.x + half), max(cell.maxX - half, cell.x + half))
+            canvas.draw(title, at: x, top - Theme.pad - indexTopExtent, anchor: .bottom)
         }
         colorBar?.draw(canvas, x: left + gridWidth, top: top + rowHeight - s,
                        height: max(gridHeight - (rowHeight - s), 1))
