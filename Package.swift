@@ -117,6 +117,7 @@ let package = Package(
         .testTarget(name: "FolioChaptersTests", dependencies: ["FolioChapters", "FolioData", "FolioNN", "FolioExperiments", "FolioCharts"]),
         .testTarget(name: "FolioBuildTests", dependencies: [
             "FolioBuild", "FolioTestSupport", "FolioData", "FolioExperiments", "FolioChapters", "FolioDocument", "FolioTemplates",
+            "FolioCharts",
         ], exclude: ["Fixtures"]),
         .testTarget(name: "FolioReportTests", dependencies: [
             "FolioTestSupport", "FolioBuild", "FolioData", "FolioNN", "FolioExperiments", "FolioChapters", "FolioDocument",

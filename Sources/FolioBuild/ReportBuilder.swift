@@ -71,6 +71,7 @@ struct ReportBuilder {
         let supplements = Supplements(code: try code.sourceCode(for: chapterType),
                                       logs: context.runner.ledger.runs(since: runsBefore).map(TrainingLog.output))
         let figures = try writeFigures(content, question: question.id, to: reportDir.appendingPathComponent("figures"))
+        for warning in Self.printWarnings(content, question: question.id) { context.log.warning(warning) }
         var figureFiles: [String: [String]] = [:]
         for (name, _) in content.figures {
             figureFiles["fig-" + name] = figures.filter { $0.lastPathComponent.hasPrefix("\(question.id)-\(name).") }
@@ -182,6 +183,23 @@ struct ReportBuilder {
             let url = reportDir.appendingPathComponent(path)
             try AtomicFile.write(bytes, to: url)
             return url
+        }
+    }
+
+    /// The PDF's room for a figure: the text column, and the page's text height less a
+    /// caption of three lines and the space around it (PDFBlocks' `figure`).
+    static let printRoom = (width: PDFPage.textWidth,
+                            height: PDFPage.height - PDFPage.marginTop - PDFPage.marginBottom - 24 - 3 * 12)
+
+    /// One line per chart whose smallest text prints below the minimum once the PDF has
+    /// scaled it to the text column: the reader would need a magnifier.
+    static func printWarnings(_ content: SectionContent, question: String) -> [String] {
+        content.figures.sorted { $0.key < $1.key }.compactMap { name, entry in
+            guard let chart = entry.figure as? ChartFigure,
+                  let size = chart.smallestPrintedTextSize(width: printRoom.width, height: printRoom.height),
+                  size < ChartFigure.minimumPrintedText - 1e-9 else { return nil }
+            return "figure \(question)-\(name) prints text at \(String(format: "%.1f", size)) pt in the PDF, below "
+                + "\(String(format: "%g", ChartFigure.minimumPrintedText)) pt (drawn \(Int(chart.widthPoints)) pt wide)"
         }
     }
 

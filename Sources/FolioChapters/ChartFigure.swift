@@ -14,6 +14,14 @@ public struct ChartFigure: DocumentFigure {
 
     public func draw(into cairo: OpaquePointer) { FolioCharts.draw(figure, into: cairo) }
 
+    /// The smallest text a printed figure should carry (FolioCharts' `PrintSize`).
+    public static let minimumPrintedText = PrintSize.minimumText
+
+    /// The smallest text as printed on a page that fits the figure into `width` × `height`.
+    public func smallestPrintedTextSize(width: Double, height: Double) -> Double? {
+        figure.smallestPrintedTextSize(width: width, height: height)
+    }
+
     public func svg(idPrefix: String) throws -> String { try svgString(figure, idPrefix: idPrefix) }
 
     /// SVG and PDF at natural size; PNG at twice it, sharp on high-density screens;

@@ -14,7 +14,7 @@ enum Curves {
             title: "Validation accuracy", xLabel: "Epoch", yLabel: "Accuracy (%)",
             series: [Series(name: "validation", y: records.map { 100 * ($0.validationAccuracy ?? .nan) }, color: .cycle(1))],
             xAxis: .epochs, legend: .none)
-        return Figure(widthPoints: 460, heightPoints: 200, title: title, columns: 2,
+        return Figure(widthPoints: PrintSize.textWidth, heightPoints: 200, title: title, columns: 2,
                       panels: [.line(losses), .line(accuracy)])
     }
 
@@ -30,9 +30,11 @@ enum Curves {
                               series: series(\.trainLoss), xAxis: .epochs, logY: true, legend: .none)
         let val = LineChart(title: "Validation loss", xLabel: "Epoch", yLabel: "Loss",
                             series: series { $0.validationLoss ?? .nan }, xAxis: .epochs, logY: true, legend: .none)
+        let accuracy = series { 100 * ($0.validationAccuracy ?? .nan) }
         let acc = LineChart(title: "Validation accuracy", xLabel: "Epoch", yLabel: "Accuracy (%)",
-                            series: series { 100 * ($0.validationAccuracy ?? .nan) }, xAxis: .epochs, legend: .outsideRight)
-        return Figure(widthPoints: 700, heightPoints: 210, title: title, columns: 3,
-                      panels: [.line(train), .line(val), .line(acc)])
+                            series: accuracy, xAxis: .epochs, legend: .none)
+        // Three panels across the text column; one key under them leaves each its width.
+        return Figure(widthPoints: PrintSize.textWidth, heightPoints: 240, title: title, columns: 3,
+                      panels: [.line(train), .line(val), .line(acc)], key: accuracy)
     }
 }

@@ -31,7 +31,7 @@ final class BarChartView: PanelView {
                                         hi > 0 || lo == 0 ? hi + span * 0.12 : hi, target: target)
             yAxis = MeasuredAxis(scale, canvas)
         }
-        title = chart.title.map { canvas.text($0, .title, fitting: cell.width) }
+        title = chart.title.map { canvas.text($0, .title, wrapping: cell.width) }
         xLabel = chart.xLabel.map { canvas.text($0, .label) }
         yLabel = chart.yLabel.map { canvas.text($0, .label) }
         if chart.groups.count > 1 {
@@ -49,7 +49,7 @@ final class BarChartView: PanelView {
             if !legendAbove { plotWidth -= legend.size.width + 3 * Theme.pad - 6 }
         }
         let slot = max(plotWidth, 20) / Double(max(chart.categories.count, 1))
-        categoryLabels = canvas.texts(chart.categories, .tick, fitting: slot * 0.92, minimumSize: 6)
+        categoryLabels = canvas.texts(chart.categories.map(withMinusSigns), .tick, fitting: slot * 0.92, minimumSize: 6)
         var insets = Insets()
         insets.top = title.map { $0.height + 2 * Theme.pad } ?? yAxis.maxHeight / 2 + 2
         insets.left = Theme.tickLength + Theme.pad + yAxis.maxWidth

@@ -63,6 +63,8 @@ final class Canvas {
     private var fonts: [TextStyle: OpaquePointer] = [:]
     /// Every string drawn, in order; the SVG writer lists them so the text stays searchable.
     private(set) var drawnTexts: [String] = []
+    /// The font size of each of them, in figure points: what a print-size check reads.
+    private(set) var drawnSizes: [Double] = []
 
     init(cr: OpaquePointer) {
         self.cr = cr
@@ -112,6 +114,29 @@ final class Canvas {
         return block
     }
 
+    /// Lays out `text` at its full size, broken between words into lines of at most
+    /// `maxWidth` (a title), shrinking only when a single word is wider: shrinking a whole
+    /// title to fit one line would print it smaller than any label of the chart.
+    func text(_ text: String, _ style: TextStyle, wrapping maxWidth: Double) -> TextBlock {
+        let whole = self.text(text, style)
+        guard whole.width > maxWidth else { return whole }
+        var lines: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            for word in paragraph.split(separator: " ") {
+                let candidate = line.isEmpty ? String(word) : line + " " + word
+                if line.isEmpty || self.text(candidate, style).width <= maxWidth {
+                    line = candidate
+                } else {
+                    lines.append(line)
+                    line = String(word)
+                }
+            }
+            lines.append(line)
+        }
+        return self.text(lines.joined(separator: "\n"), style, fitting: maxWidth)
+    }
+
     /// Lays out sibling labels (ticks, values on bars) at one common size: the largest at
     /// which every one of them fits `maxWidth`, so shrinking one does not make it odd.
     func texts(_ strings: [String], _ style: TextStyle, fitting maxWidth: Double,
@@ -141,6 +166,7 @@ final class Canvas {
         case .bottomLeft, .bottom, .bottomRight: top -= h
         }
         drawnTexts.append(block.text)
+        drawnSizes.append(block.fontSize)
         setColor(block.color)
         cairo_save(cr)
         if rotated {

@@ -8,14 +8,20 @@ public struct Figure: Sendable {
     /// Number of panel columns; rows follow from the panel count.
     public var columns: Int
     public var panels: [Chart]
+    /// Series named once under all panels, in as many lines as the width needs: the key
+    /// of panels that plot the same series, which would each lose width to a legend of
+    /// their own. Colours follow the panels' rule: a series' own colour, else the cycle
+    /// by its position in this list.
+    public var key: [Series]
 
     public init(widthPoints: Double, heightPoints: Double, title: String? = nil,
-                columns: Int = 1, panels: [Chart]) {
+                columns: Int = 1, panels: [Chart], key: [Series] = []) {
         self.widthPoints = widthPoints
         self.heightPoints = heightPoints
         self.title = title
         self.columns = columns
         self.panels = panels
+        self.key = key
     }
 
     /// A figure holding a single chart.
@@ -249,14 +255,33 @@ public struct ImageGrid: Sendable {
     public var framed: Bool
     /// A colour bar for the shared scale; ignored with per-image normalisation.
     public var colorBarLabel: String?
+    /// Row and column numbers along the left and top edges, for grids read as a matrix.
+    public var indices: GridIndices?
 
     public init(title: String? = nil, columns: Int, cells: [ImageCell],
                 colorMap: ColorMap = .gray, normalization: Normalization = .perImage,
-                framed: Bool = false, colorBarLabel: String? = nil) {
+                framed: Bool = false, colorBarLabel: String? = nil, indices: GridIndices? = nil) {
         self.title = title; self.columns = columns; self.cells = cells
         self.colorMap = colorMap; self.normalization = normalization; self.framed = framed
-        self.colorBarLabel = colorBarLabel
+        self.colorBarLabel = colorBarLabel; self.indices = indices
     }
+}
+
+/// Numbers of an image grid's rows (left edge) and columns (top edge), counted from
+/// `first`: a tick at every row and column, a number at every `step`-th, so any cell can
+/// be found by counting at most `step / 2` from a number.
+public struct GridIndices: Sendable {
+    public var rowTitle: String
+    public var columnTitle: String
+    public var step: Int
+    public var first: Int
+
+    public init(rowTitle: String, columnTitle: String, step: Int, first: Int = 0) {
+        self.rowTitle = rowTitle; self.columnTitle = columnTitle; self.step = max(step, 1); self.first = first
+    }
+
+    /// Whether index `k` (0-based position) carries a number.
+    func isLabelled(_ k: Int) -> Bool { k % step == 0 }
 }
 
 public struct ImageCell: Sendable {
@@ -281,19 +306,25 @@ public enum Normalization: Sendable {
 
 // MARK: Image + heatmap rows (occlusion)
 
-/// Rows of an image followed by heatmaps computed from it, each heatmap with its own
-/// colour bar: the occlusion figure (digit, then P(true class) per patch size).
+/// Rows of an image followed by heatmaps computed from it: the occlusion figure (digit,
+/// then the effect of a patch per patch size).
 public struct ImageHeatmapRows: Sendable {
     public var title: String?
     public var rows: [ImageHeatmapRow]
     public var imageColorMap: ColorMap
     public var heatmapColorMap: ColorMap
     public var colorBarLabel: String?
+    /// One colour scale for every heatmap, with a single colour bar right of the rows,
+    /// so maps can be compared with each other (and a figure continued over several
+    /// with the same range, with the next). nil gives each heatmap its own range and bar.
+    public var sharedRange: ClosedRange<Double>?
 
     public init(title: String? = nil, rows: [ImageHeatmapRow], imageColorMap: ColorMap = .gray,
-                heatmapColorMap: ColorMap = .viridis, colorBarLabel: String? = nil) {
+                heatmapColorMap: ColorMap = .viridis, colorBarLabel: String? = nil,
+                sharedRange: ClosedRange<Double>? = nil) {
         self.title = title; self.rows = rows; self.imageColorMap = imageColorMap
         self.heatmapColorMap = heatmapColorMap; self.colorBarLabel = colorBarLabel
+        self.sharedRange = sharedRange
     }
 }
 

@@ -30,10 +30,14 @@ struct ColorBar {
     static let gap = 6.0
     static let barWidth = 9.0
 
+    /// `lo` and `hi` may come back widened (`AxisScale.colorBar`): colour by the bar's
+    /// own `lo` and `hi`, so colours and labels agree.
     init(_ canvas: Canvas, map: ColorMap, lo: Double, hi: Double, label: String?, length: Double) {
-        self.map = map; self.lo = lo; self.hi = hi
-        axis = MeasuredAxis(.fixed(lo, hi, target: max(2, min(6, Int(length / 28)))), canvas)
-        self.label = label.map { canvas.text($0, .tick) }
+        self.map = map
+        let scale = AxisScale.colorBar(lo, hi, maxTicks: max(3, min(5, Int(length / 28))))
+        self.lo = scale.lower; self.hi = scale.upper
+        axis = MeasuredAxis(scale, canvas)
+        self.label = label.map { canvas.text(withMinusSigns($0), .tick) }
     }
 
     var width: Double {
@@ -93,16 +97,18 @@ final class HeatmapView: PanelView {
         if chart.showsRangeInTitle {
             titleText = [chart.title, rangeLine(values)].compactMap { $0 }.joined(separator: "\n")
         }
-        title = titleText.map { canvas.text($0, .title, fitting: cell.width) }
+        title = titleText.map { canvas.text($0, .title, wrapping: cell.width) }
         xLabel = chart.xLabel.map { canvas.text($0, .label) }
         yLabel = chart.yLabel.map { canvas.text($0, .label) }
-        xTicks = (chart.xTickLabels ?? []).prefix(columns).map { canvas.text($0, .tick) }
-        yTicks = (chart.yTickLabels ?? []).prefix(rows).map { canvas.text($0, .tick) }
+        xTicks = (chart.xTickLabels ?? []).prefix(columns).map { canvas.text(withMinusSigns($0), .tick) }
+        yTicks = (chart.yTickLabels ?? []).prefix(rows).map { canvas.text(withMinusSigns($0), .tick) }
         let pitch = max(cell.width - 90, 20) / Double(max(columns, 1))
         xTicksRotated = (xTicks.map(\.width).max() ?? 0) > pitch * 0.9
         if chart.showColorBar {
-            colorBar = ColorBar(canvas, map: chart.colorMap, lo: range.lo, hi: range.hi,
-                                label: chart.colorBarLabel, length: max(cell.height - 50, 30))
+            let bar = ColorBar(canvas, map: chart.colorMap, lo: range.lo, hi: range.hi,
+                               label: chart.colorBarLabel, length: max(cell.height - 50, 30))
+            colorBar = bar
+            range = (bar.lo, bar.hi)
         }
         let xTickExtent = xTicksRotated ? (xTicks.map(\.width).max() ?? 0) : (xTicks.map(\.height).max() ?? 0)
         var insets = Insets()

@@ -68,7 +68,7 @@ final class LineChartView: PanelView {
             yAxis = MeasuredAxis(.linear(ys.min() ?? 0, ys.max() ?? 1, target: yTarget,
                                          padding: 0.05), canvas)
         }
-        title = chart.title.map { canvas.text($0, .title, fitting: cell.width) }
+        title = chart.title.map { canvas.text($0, .title, wrapping: cell.width) }
         xLabel = chart.xLabel.map { canvas.text($0, .label) }
         yLabel = chart.yLabel.map { canvas.text($0, .label) }
         if chart.legend != .none {
@@ -297,6 +297,20 @@ struct Legend {
     var rowWidth: Double {
         entries.reduce(0) { $0 + Legend.sampleWidth + Theme.pad + $1.label.width }
             + Double(max(entries.count - 1, 0)) * Legend.columnGap
+    }
+
+    /// The entries split into rows of at most `width`, in order (one row holds at least
+    /// one entry, however long).
+    func lines(fitting width: Double) -> [Legend] {
+        var lines: [[Entry]] = []
+        for entry in entries {
+            if let last = lines.last, Legend(entries: last + [entry]).rowWidth <= width {
+                lines[lines.count - 1].append(entry)
+            } else {
+                lines.append([entry])
+            }
+        }
+        return lines.map { Legend(entries: $0) }
     }
 
     func drawRow(_ canvas: Canvas, centeredAt x: Double, midY: Double) {

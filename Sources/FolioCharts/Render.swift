@@ -245,11 +245,25 @@ struct FigurePainter {
         var area = Rect(x: Theme.figureMargin, y: Theme.figureMargin,
                         width: max(w - 2 * Theme.figureMargin, 1), height: max(h - 2 * Theme.figureMargin, 1))
         if let text = figure.title {
-            let title = canvas.text(text, .figureTitle, fitting: area.width)
+            let title = canvas.text(text, .figureTitle, wrapping: area.width)
             canvas.draw(title, at: area.midX, area.y, anchor: .top)
             let used = title.height + 2 * Theme.pad
             area.y += used
             area.height = max(area.height - used, 1)
+        }
+        if !figure.key.isEmpty {
+            let key = Legend(entries: figure.key.enumerated().filter { !$0.element.name.isEmpty }.map {
+                Legend.Entry(label: canvas.text($0.element.name, .legend), color: $0.element.color ?? Theme.cycleColor($0.offset),
+                             style: $0.element.style, marker: $0.element.marker, dashed: $0.element.dashed)
+            })
+            let lines = key.lines(fitting: area.width)
+            let used = Double(lines.count) * (key.rowHeight + Legend.rowGap) + Theme.pad
+            area.height = max(area.height - used, 1)
+            var midY = area.maxY + Theme.pad + key.rowHeight / 2
+            for line in lines {
+                line.drawRow(canvas, centeredAt: area.midX, midY: midY)
+                midY += key.rowHeight + Legend.rowGap
+            }
         }
         let n = figure.panels.count
         guard n > 0 else { cairo_restore(cr); return }

@@ -60,17 +60,22 @@ struct AxisScale {
         if b - a < 1e-9 { a -= 0.5; b += 0.5 }
         let pad = (b - a) * padding
         a -= pad; b += pad
-        var ticks: [Double] = []
-        let multipliers: [Double] = b - a < 2.2 ? [1, 2, 5] : [1]
-        var decade = a.rounded(.down)
-        while decade <= b.rounded(.up), ticks.count < 60 {
-            for m in multipliers {
-                let v = m * pow(10, decade)
-                let l = log10(v)
-                if l >= a - 1e-9 && l <= b + 1e-9 { ticks.append(v) }
+        func decadeTicks(_ multipliers: [Double]) -> [Double] {
+            var ticks: [Double] = []
+            var decade = a.rounded(.down)
+            while decade <= b.rounded(.up), ticks.count < 60 {
+                for m in multipliers {
+                    let v = m * pow(10, decade)
+                    let l = log10(v)
+                    if l >= a - 1e-9 && l <= b + 1e-9 { ticks.append(v) }
+                }
+                decade += 1
             }
-            decade += 1
+            return ticks
         }
+        var ticks = decadeTicks(b - a < 2.2 ? [1, 2, 5] : [1])
+        // A range inside one step of 1-2-5 (0.03 to 0.07) would show a lone label.
+        if ticks.count < 2 { ticks = decadeTicks(Array(1...9).map(Double.init)) }
         return AxisScale(lower: a, upper: b, isLog: true, ticks: ticks,
                          labels: ticks.map(formatLogTick))
     }
@@ -78,6 +83,53 @@ struct AxisScale {
     /// A fixed range (e.g. a colour bar or a user-set y range), no padding.
     static func fixed(_ lo: Double, _ hi: Double, target: Int) -> AxisScale {
         linear(lo, hi, target: target, padding: 0)
+    }
+
+    /// A colour bar's axis: two to `maxTicks` (at least 3) ticks at 1, 2 or 5 times a power of ten,
+    /// labelled with at most four significant digits. The labels can only tell values
+    /// apart down to the fourth digit of the largest magnitude; a range narrower than
+    /// that (0.9999995 to 0.9999999) is widened to whole steps of that size (0.999 to
+    /// 1.000), since colours finer than any label can name would read as a strong
+    /// effect. The returned `lower` and `upper` are the range to colour by.
+    static func colorBar(_ lo: Double, _ hi: Double, maxTicks: Int = 5) -> AxisScale {
+        var (lo, hi) = widened(lo, hi)
+        let magnitude = max(abs(lo), abs(hi))
+        // Labels of values up to 10^e with three decimals fewer than e + 3 keep to four digits.
+        let finest = pow(10, (log10(magnitude) - 1e-12).rounded(.up) - 3)
+        func ticks(_ step: Double) -> [Double] {
+            var out: [Double] = []
+            var k = (lo / step - 1e-9).rounded(.up)
+            while k * step <= hi + step * 1e-9, out.count <= maxTicks {
+                out.append(k * step == 0 ? 0 : k * step)
+                k += 1
+            }
+            return out
+        }
+        let maxTicks = max(maxTicks, 3)
+        var step = max(finest, oneTwoFive((hi - lo) / Double(maxTicks)))
+        while ticks(step).count > maxTicks { step = oneTwoFive(step * 1.01) }
+        while ticks(step).count < 2 {
+            let finer = oneTwoFive(step * 0.99, down: true)
+            if finer < finest * (1 - 1e-9) || ticks(finer).count > maxTicks {
+                // Too narrow to label at a finer step, or too many ticks at it: widen to
+                // whole steps around the data, which puts a tick at both ends.
+                lo = (lo / step + 1e-9).rounded(.down) * step
+                hi = max((hi / step - 1e-9).rounded(.up) * step, lo + step)
+                break
+            }
+            step = finer
+        }
+        let values = ticks(step)
+        return AxisScale(lower: lo, upper: hi, isLog: false, ticks: values,
+                         labels: values.map { format($0, step: step) })
+    }
+
+    /// The nearest of 1, 2 or 5 times a power of ten at least `raw` (at most, with `down`).
+    static func oneTwoFive(_ raw: Double, down: Bool = false) -> Double {
+        guard raw > 0, raw.isFinite else { return 1 }
+        let magnitude = pow(10, log10(raw).rounded(.down))
+        let candidates = [0.5, 1, 2, 5, 10].map { $0 * magnitude }
+        return down ? candidates.last { $0 <= raw * (1 + 1e-9) }! : candidates.first { $0 >= raw * (1 - 1e-9) }!
     }
 
     static func widened(_ lo: Double, _ hi: Double) -> (Double, Double) {
@@ -121,6 +173,23 @@ func formatDecimal(_ value: Double, decimals: Int) -> String {
         s = s.allSatisfy({ $0 == "0" || $0 == "." }) ? s : "−" + s
     }
     return s
+}
+
+/// `label` with every hyphen-minus that signs a number ("-3", "(-0.5", "= -1") turned
+/// into a true minus sign (U+2212), as wide as a plus and set at its height. Labels a
+/// chapter hands over (tick names, colour-bar titles) may come from `String(-3)`.
+func withMinusSigns(_ label: String) -> String {
+    let characters = Array(label)
+    var out = ""
+    for (i, ch) in characters.enumerated() {
+        let next = i + 1 < characters.count ? characters[i + 1] : " "
+        let afterNext = i + 2 < characters.count ? characters[i + 2] : " "
+        let previous = i > 0 ? characters[i - 1] : " "
+        let signsNumber = next.isNumber || (next == "." && afterNext.isNumber)
+        let standsAlone = previous.isWhitespace || "([=,:/×".contains(previous)
+        out.append(ch == "-" && signsNumber && standsAlone ? "−" : ch)
+    }
+    return out
 }
 
 /// 0.01, 0.1, 1, 10 … in plain digits near 1, and 10⁻⁵-style far from it.

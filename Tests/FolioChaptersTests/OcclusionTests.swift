@@ -93,8 +93,8 @@ final class OcclusionTests: XCTestCase {
     }
 
     func testFiguresSplitTheImagesEvenly() {
-        XCTAssertEqual(OcclusionChapter.chunks(10, into: 3), [0..<4, 4..<7, 7..<10])
-        XCTAssertEqual(OcclusionChapter.chunks(3, into: 3), [0..<1, 1..<2, 2..<3])
+        XCTAssertEqual(OcclusionFigures.chunks(10, into: 3), [0..<4, 4..<7, 7..<10])
+        XCTAssertEqual(OcclusionFigures.chunks(3, into: 3), [0..<1, 1..<2, 2..<3])
     }
 
     func testCorrelations() {

@@ -53,6 +53,16 @@ final class BuildTests: XCTestCase {
         XCTAssertTrue(figures.contains("2.3-loss.svg") && figures.contains("2.3-loss.png") && figures.contains("2.3-loss.pdf"), "\(figures)")
     }
 
+    /// Every figure of both reports keeps 8 pt text once the PDF has fitted it to the
+    /// text column: the build names each one that does not (PrintSizeCheckTests shows
+    /// the check firing on a figure drawn too wide).
+    func testEveryFigurePrintsItsSmallestTextAtEightPointsOrMore() throws {
+        let r = try built()
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let small = r.stderr.split(separator: "\n").filter { $0.contains("prints text at") }
+        XCTAssertTrue(small.isEmpty, small.joined(separator: "\n"))
+    }
+
     func testPDFHasPagesOutlineQuestionsAndComputedValues() throws {
         XCTAssertEqual(try built().status, 0)
         let pdf = Self.output.appendingPathComponent("problem-set.pdf")

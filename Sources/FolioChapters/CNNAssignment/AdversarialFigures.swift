@@ -41,7 +41,7 @@ enum NoiseFigures {
                 }, colorMap: .diverging, normalization: .shared, colorBarLabel: "Δ grey level")
             panels += [.imageGrid(images), .imageGrid(change)]
         }
-        return Figure(widthPoints: 500, heightPoints: Double(runs.count) * (compact(names) ? 190 : 210), columns: 1,
+        return Figure(widthPoints: PrintSize.textWidth, heightPoints: Double(runs.count) * (compact(names) ? 190 : 210), columns: 1,
                       panels: panels)
     }
 
@@ -61,21 +61,46 @@ enum NoiseFigures {
         for (k, mean) in means.enumerated() {
             cells.append(ImageCell(image: raster(mean, 0), title: (compact(names) ? "mean " : "mean\n") + names[k]))
         }
-        return Figure(widthPoints: 500, heightPoints: compact(names) ? 200 : 230, .imageGrid(ImageGrid(
+        return Figure(widthPoints: PrintSize.textWidth, heightPoints: compact(names) ? 200 : 230, .imageGrid(ImageGrid(
             title: "Predicted class and its probability after \(early) and \(trace.steps) steps; class means below",
             columns: trace.count, cells: cells, colorMap: .gray, normalization: .fixed(0...1), framed: true)))
     }
 
-    /// The target logit per iteration, one line per class, one panel per protocol.
-    static func logits(_ runs: [(title: String, trace: Adversarial.Trace, xLabel: String)], names: [String]) -> Figure {
+    /// A panel whose lines barely move on their own scale, redrawn as the change since
+    /// the first iteration: `largest` is its largest change, `share` that change over the
+    /// spread of all its values.
+    struct FlatPanel { var label: String; var largest: Double; var share: Double }
+
+    /// Below this share of the axis a line's whole change spans under 2 pt of a 100 pt
+    /// panel: it reads as flat.
+    static let flatShare = 0.02
+
+    /// The target logit per iteration, one line per class, one panel per protocol. A
+    /// panel whose lines would look flat draws each line's gain since the first
+    /// iteration instead, so the change is visible; the panels so redrawn are returned
+    /// for the caption to name.
+    static func logits(_ runs: [(label: String, title: String, trace: Adversarial.Trace, xLabel: String)],
+                       names: [String]) -> (figure: Figure, flat: [FlatPanel]) {
+        var flat: [FlatPanel] = []
         let charts = runs.enumerated().map { k, run -> Chart in
-            .line(LineChart(title: run.title, xLabel: run.xLabel, yLabel: "Target logit",
-                            series: (0..<run.trace.count).map { i in
-                                Series(name: names[run.trace.targets[i]], x: run.trace.targetLogits.indices.map(Double.init),
-                                       y: run.trace.targetLogits.map { Double($0[i]) }, style: .line, color: .cycle(i))
-                            }, legend: k == runs.count - 1 ? .outsideRight : LegendPlacement.none))
+            let lines = (0..<run.trace.count).map { i in run.trace.targetLogits.map { Double($0[i]) } }
+            let values = lines.flatMap { $0 }
+            let spread = (values.max() ?? 0) - (values.min() ?? 0)
+            let change = lines.map { line in line.map { abs($0 - line[0]) }.max() ?? 0 }.max() ?? 0
+            let isFlat = spread > 0 && change < flatShare * spread
+            if isFlat { flat.append(FlatPanel(label: run.label, largest: change, share: change / spread)) }
+            return .line(LineChart(title: run.title + (isFlat ? ": gain" : ""), xLabel: run.xLabel,
+                                   yLabel: isFlat ? "Target logit − first" : "Target logit",
+                                   series: lines.enumerated().map { i, line in
+                                       Series(name: names[run.trace.targets[i]], x: line.indices.map(Double.init),
+                                              y: isFlat ? line.map { $0 - line[0] } : line, style: .line, color: .cycle(i))
+                                   }, legend: .none))
         }
-        return Figure(widthPoints: 500, heightPoints: 200, columns: charts.count, panels: charts)
+        // One key under the three panels leaves each the full third of the width.
+        let key = (0..<(runs.first?.trace.count ?? 0)).map { i in
+            Series(name: names[runs[0].trace.targets[i]], x: [], y: [], style: .line, color: .cycle(i))
+        }
+        return (Figure(widthPoints: PrintSize.textWidth, heightPoints: 230, columns: charts.count, panels: charts, key: key), flat)
     }
 
     /// Correlation of every generated image with every class's mean training image.
@@ -107,7 +132,7 @@ enum TargetedFigures {
                 isMarked: predicted[i] != pair.target)
         }
         let cellTitle = NoiseFigures.compact(names) ? "looks like · predicted" : "predicted class"
-        return Figure(widthPoints: 470, heightPoints: 540, .imageGrid(ImageGrid(
+        return Figure(widthPoints: PrintSize.textWidth, heightPoints: 540, .imageGrid(ImageGrid(
             title: "\(title): row = source class, column = target class, title = \(cellTitle)", columns: k,
             cells: cells.map { $0! }, colorMap: .gray, normalization: .fixed(0...1), framed: true)))
     }

@@ -17,6 +17,7 @@ struct AdversarialNoiseChapter: Chapter {
             classes early_conf early_hits learning_rate meets_bar? notebook_all_hit? notebook_conf
             notebook_end_class notebook_end_class_count notebook_gain notebook_hits notebook_ink
             notebook_looks notebook_max_change notebook_own_best notebook_own_corr notebook_rising
+            logits_flat? logits_flat_largest logits_flat_limit logits_flat_panels logits_flat_share
             notebook_rising_steps notebook_saturated? notebook_start_class notebook_start_classes
             notebook_start_conf notebook_start_logit notebook_start_one_class? protocol_epochs
             protocol_model protocol_validation raw_all_rising? raw_conf raw_end_class raw_end_classes
@@ -190,16 +191,21 @@ struct AdversarialNoiseChapter: Chapter {
         values["real_ink"] = .percent(real.inkShare, digits: 1)
         values["test_images"] = .count(c.testSet.count)
 
+        let logits = NoiseFigures.logits([("(a)", "(a) x = p/255", result.raw, "Iteration"),
+                                          ("(a′)", "(a′) x = p", result.notebook, "Iteration"),
+                                          ("(b)", "(b) Adam on [0, 1]", result.adam, "Step")], names: names)
+        values["logits_flat"] = .bool(!logits.flat.isEmpty)
+        values["logits_flat_panels"] = .string(Wording.list(logits.flat.map(\.label)))
+        values["logits_flat_largest"] = .decimal(logits.flat.map(\.largest).max() ?? .nan, digits: 5)
+        values["logits_flat_share"] = .percent(logits.flat.map(\.share).max() ?? .nan, digits: 2)
+        values["logits_flat_limit"] = .percent(NoiseFigures.flatShare, digits: 0)
         let figures: [String: FigureContent] = [
             "adversarial-raw": FigureContent("", NoiseFigures.raw([("(a) as specified, x = p/255", result.raw, 255),
                                                                    ("(a′) as the notebooks ran it, x = p", result.notebook, 1)],
                                                                   names: names)),
             "adversarial-adam": FigureContent("", NoiseFigures.adam(result.adam, early: config.adamCheckpoint,
                                                                     means: means, names: names)),
-            "adversarial-logits": FigureContent("", NoiseFigures.logits([("(a) x = p/255", result.raw, "Iteration"),
-                                                                         ("(a′) x = p", result.notebook, "Iteration"),
-                                                                         ("(b) Adam on [0, 1]", result.adam, "Step")],
-                                                                        names: names)),
+            "adversarial-logits": FigureContent("", logits.figure),
             "adversarial-resemblance": FigureContent("", NoiseFigures.resemblance(adam.correlations, names: names)),
         ]
         return SectionContent(values: values, figures: figures, tables: NoiseTables.make(

@@ -192,16 +192,22 @@ struct BatchNormChapter: Chapter {
             }
         }
         var trainSeries = series(\.trainLoss)
+        let accuracySeries = series { 100 * ($0.testAccuracy ?? .nan) }
+        var key = accuracySeries
         if let threshold, let epochs = pairs.first?.plain.records.count {
-            trainSeries.append(Series(name: "loss \(threshold)", x: [1, Double(max(epochs, 2))], y: [threshold, threshold],
-                                      style: .line, color: ChartColor(hex: 0x888888), dashed: true))
+            let line = Series(name: "loss \(threshold)", x: [1, Double(max(epochs, 2))], y: [threshold, threshold],
+                              style: .line, color: ChartColor(hex: 0x888888), dashed: true)
+            trainSeries.append(line)
+            key.append(line)
         }
         let train = LineChart(title: "Training loss", xLabel: "Epoch", yLabel: "Loss", series: trainSeries,
                               xAxis: .epochs, logY: true, legend: .none)
         let validation = LineChart(title: "Validation loss", xLabel: "Epoch", yLabel: "Loss",
                                    series: series { $0.validationLoss ?? .nan }, xAxis: .epochs, logY: true, legend: .none)
         let accuracy = LineChart(title: "Test accuracy", xLabel: "Epoch", yLabel: "Accuracy (%)",
-                                 series: series { 100 * ($0.testAccuracy ?? .nan) }, xAxis: .epochs, legend: .outsideRight)
-        return Figure(widthPoints: 700, heightPoints: 210, columns: 3, panels: [.line(train), .line(validation), .line(accuracy)])
+                                 series: accuracySeries, xAxis: .epochs, legend: .none)
+        // Three panels across the text column; one key under them leaves each its width.
+        return Figure(widthPoints: PrintSize.textWidth, heightPoints: 250, columns: 3,
+                      panels: [.line(train), .line(validation), .line(accuracy)], key: key)
     }
 }

@@ -181,6 +181,6 @@ struct DeepCNNChapter: Chapter {
             title: "Test accuracy", xLabel: "Epoch", yLabel: "Accuracy (%)",
             series: [Series(name: "test", y: records.map { 100 * ($0.testAccuracy ?? .nan) }, color: .cycle(1))],
             xAxis: .epochs, legend: .none)
-        return Figure(widthPoints: 460, heightPoints: 200, columns: 2, panels: [.line(loss), .line(accuracy)])
+        return Figure(widthPoints: PrintSize.textWidth, heightPoints: 200, columns: 2, panels: [.line(loss), .line(accuracy)])
     }
 }

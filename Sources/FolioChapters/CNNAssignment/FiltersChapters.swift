@@ -45,14 +45,15 @@ enum KernelFigures {
     /// models so their figures compare; weights beyond it take the end colours.
     /// `marks`, when given, follow each cell's number (0-based, as PyTorch numbers channels).
     static func grid(_ kernels: [[Float]], side: Int, columns: Int, title: String, numbered: Bool,
-                     colorMap: ColorMap, limit: Double, width: Double, height: Double, marks: [String]? = nil) -> Figure {
+                     colorMap: ColorMap, limit: Double, width: Double, height: Double, marks: [String]? = nil,
+                     indices: GridIndices? = nil) -> Figure {
         let cells = kernels.enumerated().map { k, w in
             ImageCell(image: Raster(rows: side, columns: side, values: w.map { max(-limit, min(limit, Double($0))) }),
                       title: numbered ? [String(k), marks?[k] ?? ""].filter { !$0.isEmpty }.joined(separator: " ") : nil)
         }
         return Figure(widthPoints: width, heightPoints: height, .imageGrid(ImageGrid(
             title: title, columns: columns, cells: cells, colorMap: colorMap, normalization: .fixed(-limit...limit),
-            framed: colorMap == .gray, colorBarLabel: "Weight")))
+            framed: colorMap == .gray, colorBarLabel: "Weight", indices: indices)))
     }
 
     /// The largest |w| of the given weights, or its `quantile` when outliers would
@@ -188,7 +189,7 @@ struct SecondLayerFiltersChapter: Chapter {
             best_mean_abs best_min best_mixed best_moved_more? best_name best_norm_spread
             best_oriented_change best_out_median best_strongest[channel kind norm separator]
             best_strongest_out[channel norm separator] best_weakest_channel best_weakest_kind channels
-            epochs input_channel input_channel_pattern kernels limit magnitude_ratio other_balanced_change
+            epochs index_step input_channel input_channel_pattern kernels limit magnitude_ratio other_balanced_change
             other_change other_channel_rank other_init_mean_abs other_max other_mean_abs other_min
             other_mixed other_name other_norm_spread other_oriented_change other_out_median
             other_strongest[channel kind norm separator] other_strongest_out[channel norm separator]
@@ -200,6 +201,8 @@ struct SecondLayerFiltersChapter: Chapter {
     /// The input channel whose 32 kernels are shown one per output channel.
     static let inputChannel = 0
     static let quantile = 0.99
+    /// The 32 × 32 grids number every fourth row and column: 8 pt numbers fit no closer.
+    static let indexStep = 4
 
     func content(_ c: ChapterContext) throws -> SectionContent {
         let models = try VisualisedModels.both(c)
@@ -246,13 +249,15 @@ struct SecondLayerFiltersChapter: Chapter {
             figures["filters-conv2-grid-\(m.key)"] = FigureContent("", KernelFigures.grid(
                 conv2.kernels, side: conv2.side, columns: conv2.inChannels,
                 title: "conv2: all \(Format.count(conv2.outChannels * conv2.inChannels)) kernels of \(m.name)",
-                numbered: false, colorMap: .diverging, limit: limit, width: 450, height: 460))
+                numbered: false, colorMap: .diverging, limit: limit, width: PrintSize.textWidth, height: 430,
+                indices: GridIndices(rowTitle: "output channel o", columnTitle: "input channel i", step: Self.indexStep)))
         }
         values.merge(KernelFigures.comparison(stats[0], stats[1], changeA: changes[0], changeB: changes[1])) { $1 }
         values["kernels"] = .count(stats[0].count)
         values["limit"] = .decimal(limit, digits: 3)
         values["quantile"] = .string("\(Int((Self.quantile * 100).rounded()))th percentile")
         values["input_channel"] = .plain(channel)
+        values["index_step"] = .count(Self.indexStep)
         values["input_channel_pattern"] = .string(FilterPattern(models[0].convolutions[0].kernel(output: channel, input: 0)).group)
         values.merge(AnalysedModelNote.values(c, kind: models[0].kind, run: models[0].run)) { $1 }
         values["channels"] = .count(models[0].convolutions[1].inChannels)

@@ -12,20 +12,21 @@ struct OcclusionChapter: Chapter {
         values: """
             all_classes? all_correct? alpha batch black_background_drop black_background_matters?
             black_difference black_fill black_images black_ink_drop black_ink_larger black_ink_matters?
-            black_no_difference? black_p classes correct_images figure_patches fill flipped_at_reference
+            black_no_difference? black_p classes correct_images drop_scale faint_share figure_patches fill flipped_at_reference
             fragile[class index min separator] fragile_class fragile_flip_patch fragile_flips?
             grey_background_drop grey_background_matters? grey_difference grey_images grey_ink_drop
             grey_ink_larger grey_ink_matters? grey_no_difference? grey_p image_list images ink_threshold
-            lowest_baseline margin mean_movement min_movement misclassified_movement monotonic?
+            largest_drop largest_rise lowest_baseline map_effects[patch largest mean separator] margin
+            mean_movement min_movement misclassified_movement monotonic?
             protocol_epochs protocol_model protocol_validation r_max r_min r_negative_sizes r_positive_sizes
             r_reference r_strength r_strongest_positive? r_weak_everywhere? reference_patch side
             side_plus_one sign_test_can_reject? single_baseline single_class single_fill single_flip_class
             single_flipped? single_flips single_index single_map_side single_max single_min
             single_min_column single_min_row single_patch single_positions single_r single_r_positive?
-            single_r_strength spearman sturdiest_class sturdiest_flip sturdiest_min sweep_first sweep_last
+            single_r_strength smallest_faint? smallest_largest_drop smallest_patch smallest_share spearman sturdiest_class sturdiest_flip sturdiest_min sweep_first sweep_last
             sweep_sizes sweep_step worst_patch
             """,
-        figures: ["occlusion-maps-a", "occlusion-maps-b", "occlusion-maps-c", "occlusion-single", "occlusion-sweep-chart"],
+        figures: OcclusionFigures.names + ["occlusion-single", "occlusion-sweep-chart"],
         tables: ["occlusion-fill", "occlusion-images", "occlusion-sweep"])
     static let figurePatches = [1, 3, 5, 7, 14]
     static let fill: Float = 0.5
@@ -33,6 +34,9 @@ struct OcclusionChapter: Chapter {
     static let singleImage = 61, singlePatch = 8, singleFill: Float = 0
     /// The sweep size whose per-image minima rank the classes by fragility.
     static let referencePatch = 8
+    /// On the maps' blue scale, a cell below a twentieth of the scale is hard to tell
+    /// from white: a map whose largest drop stays below it shows no effect.
+    static let faintShare = 0.05
 
     /// The quick profile sweeps every fourth size over three images: its share of the
     /// build stays at a few seconds while every figure and table is still drawn.
@@ -77,15 +81,25 @@ struct OcclusionChapter: Chapter {
         values.merge(AnalysedModelNote.values(c, kind: best.kind, run: best.run)) { $1 }
         var figures: [String: FigureContent] = [:]
 
-        // Each image takes two lines: the image with the maps of the three smallest
-        // patches, then the image under its most damaging mid-sized patch with the maps
-        // of the two largest. Three heatmaps a line keep them large enough to read.
-        let parts = Self.chunks(study.count, into: Self.mapFigures.count)
-        for (name, range) in zip(Self.mapFigures, parts) {
-            let rows = study[range].flatMap { s in Self.rows(s, test: test, names: names) }
-            figures[name] = FigureContent("", Figure(widthPoints: 450, heightPoints: 12 + 84 * Double(max(rows.count, 1)),
-                .imageHeatmapRows(ImageHeatmapRows(rows: rows, heatmapColorMap: .viridis, colorBarLabel: "P(true class)"))))
-        }
+        // The maps as drops in P(true class), all three figures on one scale.
+        let effects = OcclusionFigures.effects(study, patches: Self.figurePatches)
+        let scaleTop = OcclusionFigures.scaleTop(effects)
+        figures.merge(OcclusionFigures.figures(study, test: test, names: names, patches: Self.figurePatches,
+                                               worstPatch: Self.worstPatch, scaleTop: scaleTop)) { $1 }
+        values["drop_scale"] = .decimal(scaleTop, digits: 1)
+        values["largest_drop"] = .decimal(effects.map(\.largestDrop).max() ?? .nan, digits: 3)
+        values["largest_rise"] = .decimal(effects.map(\.largestRise).max() ?? .nan, digits: 4)
+        values["map_effects"] = .list(effects.enumerated().map { k, e in
+            .object(["patch": .count(e.patch), "largest": .decimal(e.largestDrop, digits: 4),
+                     "mean": .decimal(e.meanDrop, digits: 4),
+                     "separator": .string(Wording.separator(k, of: effects.count))])
+        })
+        let smallest = effects.first!
+        values["smallest_patch"] = .count(smallest.patch)
+        values["smallest_largest_drop"] = .decimal(smallest.largestDrop, digits: 4)
+        values["smallest_share"] = .percent(smallest.largestDrop / scaleTop, digits: 1)
+        values["smallest_faint"] = .bool(smallest.largestDrop < Self.faintShare * scaleTop)
+        values["faint_share"] = .percent(Self.faintShare, digits: 0)
         values["worst_patch"] = .count(Self.worstPatch)
 
         // Test image 61: the image and its map with labelled axes and the range in the title.
@@ -207,7 +221,7 @@ struct OcclusionChapter: Chapter {
         values["fragile"] = .list(ranked.prefix(fragileCount).enumerated().map { k, s in
             .object(["class": .string(names[s.label]), "index": .plain(s.index),
                      "min": .decimal(Double(s.map(patch: Self.referencePatch)!.probability.min()!), digits: 3),
-                     "separator": .string(k == fragileCount - 1 ? "" : k == fragileCount - 2 ? " and " : ", ")])
+                     "separator": .string(Wording.separator(k, of: fragileCount))])
         })
         // The smallest patches that misclassify the most and the least fragile image.
         let firstFlip = ranked[0].basePrediction == ranked[0].label ? ranked[0].smallestFlippingPatch : nil
@@ -238,40 +252,8 @@ struct OcclusionChapter: Chapter {
                                        "occlusion-fill": fillTable])
     }
 
-    static let mapFigures = ["occlusion-maps-a", "occlusion-maps-b", "occlusion-maps-c"]
     /// The patch size whose most damaging position is shown on each image's second line.
     static let worstPatch = 7
-
-    /// `count` items split into `parts` consecutive ranges, the larger ones first.
-    static func chunks(_ count: Int, into parts: Int) -> [Range<Int>] {
-        var start = 0
-        return (0..<parts).map { k in
-            let size = count / parts + (k < count % parts ? 1 : 0)
-            defer { start += size }
-            return start..<(start + size)
-        }
-    }
-
-    /// The two figure lines of one occluded image.
-    static func rows(_ s: OccludedImage, test: ImageSet, names: [String]) -> [ImageHeatmapRow] {
-        func heatmaps(_ patches: ArraySlice<Int>) -> [TitledHeatmap] {
-            patches.compactMap { p in s.map(patch: p).map { TitledHeatmap(values: raster($0), title: "patch \(p) × \(p)") } }
-        }
-        let image = Images.raster(test, s.index)
-        var occluded = image
-        var title = "no \(worstPatch)×\(worstPatch) map"
-        if let map = s.map(patch: worstPatch) {
-            let k = map.probability.indices.min { map.probability[$0] < map.probability[$1] }!
-            let (top, left) = map.corner(k)
-            for y in top..<(top + map.patch) {
-                for x in left..<(left + map.patch) { occluded.values[y * occluded.columns + x] = Double(map.fill) }
-            }
-            title = "worst \(worstPatch)×\(worstPatch), P \(Format.decimal(Double(map.probability[k]), digits: 2))"
-        }
-        let half = (figurePatches.count + 1) / 2
-        return [ImageHeatmapRow(image: image, imageTitle: "#\(s.index) (\(names[s.label]))", heatmaps: heatmaps(figurePatches.prefix(half))),
-                ImageHeatmapRow(image: occluded, imageTitle: title, heatmaps: heatmaps(figurePatches.dropFirst(half)))]
-    }
 
     static func raster(_ map: OcclusionMap) -> Raster {
         Raster(rows: map.rows, columns: map.columns, values: map.probability)

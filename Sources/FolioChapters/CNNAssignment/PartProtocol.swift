@@ -33,6 +33,16 @@ enum Wording {
         low == high ? "\(high) \(every)" : "from \(low) to \(high)"
     }
 
+    /// "(a)", "(a) and (b)", "(a), (a′) and (b)".
+    static func list(_ items: [String]) -> String {
+        items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
+    }
+
+    /// What follows item `k` of `count` in a running list: ", ", " and " or nothing.
+    static func separator(_ k: Int, of count: Int) -> String {
+        k == count - 1 ? "" : k == count - 2 ? " and " : ", "
+    }
+
     /// Strength of a correlation by the conventional bands of |r| (Cohen, 1988):
     /// below 0.1 negligible, below 0.3 weak, below 0.5 moderate, otherwise strong.
     static func strength(_ r: Double) -> String {

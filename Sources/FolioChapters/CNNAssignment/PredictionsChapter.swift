@@ -31,7 +31,7 @@ struct PredictionsChapter: Chapter {
         let columns = (titles.map(\.count).max() ?? 0) > 18 ? 4 : 6
         let rows = (indices.count + columns - 1) / columns
         let grid = Images.grid(test, indices: indices, titles: titles, marked: p.isCorrect.map { !$0 }, columns: columns)
-        let figure = Figure(widthPoints: 460, heightPoints: 12 + Double(rows) * (columns == 6 ? 84 : 118), .imageGrid(grid))
+        let figure = Figure(widthPoints: PrintSize.textWidth, heightPoints: 12 + Double(rows) * (columns == 6 ? 84 : 118), .imageGrid(grid))
 
         let wrong = indices.indices.filter { !p.isCorrect[$0] }
         let correct = indices.indices.filter { p.isCorrect[$0] }

@@ -110,7 +110,7 @@ struct FailureModes {
             }
         }
         let rows = (indices.count + Self.examplesPerPair - 1) / Self.examplesPerPair
-        return FigureContent("", Figure(widthPoints: 460, heightPoints: 40 + 90 * Double(max(rows, 1)), .imageGrid(
+        return FigureContent("", Figure(widthPoints: PrintSize.textWidth, heightPoints: 40 + 90 * Double(max(rows, 1)), .imageGrid(
             Images.grid(set, indices: indices, titles: titles, marked: indices.map { _ in true }, columns: Self.examplesPerPair))))
     }
 }

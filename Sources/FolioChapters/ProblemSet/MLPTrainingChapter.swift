@@ -65,9 +65,10 @@ struct MLPTrainingChapter: Chapter {
         values["batch_std"] = .decimal(batchStd, digits: 3)
         values["batch_size"] = .count(batchSize)
 
+        // Two lines of ten digits: the heights of this and the next grids leave no empty band.
         let first20 = Array(run.split.train.prefix(20))
         figures["training-digits"] = FigureContent("", Figure(
-            widthPoints: 430, heightPoints: 200,
+            widthPoints: PrintSize.textWidth, heightPoints: 125,
             .imageGrid(Images.grid(c.data.train, indices: first20, titles: first20.map { names[Int(c.data.train.labels[$0])] }, columns: 10))))
 
         // The network and its training.
@@ -102,7 +103,7 @@ struct MLPTrainingChapter: Chapter {
         let seen = logged.map { $0[0] * Double(batchSize) }
         let testLosses = records.map { $0.testLoss ?? .nan }
         let epochEnds = records.map { Double($0.epoch * run.split.train.count) }
-        figures["loss"] = FigureContent("", Figure(widthPoints: 460, heightPoints: 230, .line(LineChart(
+        figures["loss"] = FigureContent("", Figure(widthPoints: PrintSize.textWidth, heightPoints: 230, .line(LineChart(
             xLabel: "Training examples seen", yLabel: "Loss (negative log-likelihood)",
             series: [Series(name: "training loss (every \(run.config.logEvery) batches)", x: seen, y: logged.map { $0[1] }, style: .line),
                      Series(name: "test loss (after each epoch)", x: epochEnds, y: testLosses, style: .markers, marker: .circle)],
@@ -125,7 +126,7 @@ struct MLPTrainingChapter: Chapter {
         // (2) The first twenty test images.
         let twenty = Array(0..<min(20, testSet.count))
         values["first20_correct"] = .count(twenty.filter { test.predictions[$0] == test.labels[$0] }.count)
-        figures["first-predictions"] = FigureContent("", Figure(widthPoints: 460, heightPoints: 215, .imageGrid(
+        figures["first-predictions"] = FigureContent("", Figure(widthPoints: PrintSize.textWidth, heightPoints: 140, .imageGrid(
             Images.grid(testSet, indices: twenty, titles: twenty.map { predictionTitle(test, $0, names) },
                         marked: twenty.map { test.predictions[$0] != test.labels[$0] }, columns: 10))))
 
@@ -133,7 +134,7 @@ struct MLPTrainingChapter: Chapter {
         let wrong = test.labels.indices.filter { test.predictions[$0] != test.labels[$0] }
         values["error_count"] = .count(wrong.count)
         let firstWrong = Array(wrong.prefix(20))
-        figures["first-errors"] = FigureContent("", Figure(widthPoints: 460, heightPoints: 215, .imageGrid(
+        figures["first-errors"] = FigureContent("", Figure(widthPoints: PrintSize.textWidth, heightPoints: 130, .imageGrid(
             Images.grid(testSet, indices: firstWrong, titles: firstWrong.map { "\(names[test.labels[$0]]) → \(names[test.predictions[$0]])" },
                         marked: firstWrong.map { _ in true }, columns: 10))))
         let confusion = ConfusionMatrix(predictions: test.predictions, labels: test.labels, classCount: names.count)
@@ -183,7 +184,7 @@ struct MLPTrainingChapter: Chapter {
             let l = r.flatMap(\.logged)
             return Series(name: name, x: l.map { $0[0] * Double(batchSize) }, y: l.map { $0[1] }, style: .line, marker: marker)
         }
-        figures["standardisation"] = FigureContent("", Figure(widthPoints: 460, heightPoints: 220, .line(LineChart(
+        figures["standardisation"] = FigureContent("", Figure(widthPoints: PrintSize.textWidth, heightPoints: 220, .line(LineChart(
             xLabel: "Training examples seen", yLabel: "Training loss",
             series: [curve(records, "standardised", .circle), curve(plainRecords, "scaled to [0, 1] only", .square)],
             xAxis: .examplesSeen, logY: true))))
@@ -208,5 +209,6 @@ struct MLPTrainingChapter: Chapter {
 
 /// "7" when right, "pred 2 · true 7" when wrong.
 func predictionTitle(_ e: EvaluationRecord, _ i: Int, _ names: [String]) -> String {
-    e.predictions[i] == e.labels[i] ? names[e.predictions[i]] : "\(names[e.predictions[i]]) (true \(names[e.labels[i]]))"
+    // A no-break space keeps "(true 5)" whole when a narrow cell breaks the title in two.
+    e.predictions[i] == e.labels[i] ? names[e.predictions[i]] : "\(names[e.predictions[i]]) (true\u{00A0}\(names[e.labels[i]]))"
 }

@@ -87,7 +87,7 @@ struct SmallCNNChapter: Chapter {
         let saved = try SavedModel(c, name: "small-cnn", run: cnn, epoch: epochs)
         values.merge(saved.values) { a, _ in a }
         return SectionContent(values: values,
-           figures: ["curves": FigureContent("", Figure(widthPoints: 460, heightPoints: 200, columns: 2,
+           figures: ["curves": FigureContent("", Figure(widthPoints: PrintSize.textWidth, heightPoints: 200, columns: 2,
                                                          panels: [.line(loss), .line(accuracy)]))],
            tables: ["comparison": table],
            listings: ["cnn-summary": ListingContent(caption: "Summary of the small CNN, computed from the model.", text: model.summary()),
