@@ -43,6 +43,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // C libraries, each behind a small shim header; only the module that needs one imports it.
@@ -50,7 +53,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         // qpdf adds to Cairo's PDF what Cairo 1.16 cannot write (alternative text, page mode).
-        .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
+        // No pkgConfig: libqpdf.pc adds -pthread, which SwiftPM refuses; headers and library are in the default paths.
+        .systemLibrary(name: "CQPDF", providers: [.apt(["libqpdf-dev"])]),
         .systemLibrary(name: "CPango", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark-gfm", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         // No library: a header of Clang vector built-ins that Swift's own functions do not reach.
@@ -84,8 +88,14 @@ let package = Package(
             "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioTemplates", "FolioHTML", "FolioPDF",
             "FolioExperiments", "FolioChapters", "FolioSupport", "FolioListings",
         ]),
+        // `folio preview`: serves a build on loopback and re-renders it as templates change.
+        .target(name: "FolioPreview", dependencies: [
+            "FolioBuild", "FolioDocument", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("live.js")]),
         .executableTarget(name: "folio", dependencies: [
-            "FolioBuild", "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioExperiments", "FolioChapters", "FolioSupport",
+            "FolioBuild", "FolioPreview", "FolioData", "FolioNN", "FolioCharts", "FolioDocument", "FolioExperiments", "FolioChapters", "FolioSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: hostHasAVX2 ? [.define("FOLIO_AVX2")] : []),
 

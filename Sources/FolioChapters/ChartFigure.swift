@@ -1,11 +1,15 @@
 import FolioCharts
 import FolioDocument
+import Foundation
 
 /// A chart-kit figure placed in the document: vector drawing for the PDF, inline
 /// SVG for the HTML. The conformance lives here so neither FolioCharts nor
 /// FolioDocument depends on the other.
 public struct ChartFigure: DocumentFigure {
     public let figure: FolioCharts.Figure
+    /// The SVG by id prefix, shared by copies of this figure: the HTML page and each
+    /// section page, and every re-render of a preview, draw it once.
+    private let drawn = DrawnSVG()
 
     public init(_ figure: FolioCharts.Figure) { self.figure = figure }
 
@@ -22,7 +26,9 @@ public struct ChartFigure: DocumentFigure {
         figure.smallestPrintedTextSize(width: width, height: height)
     }
 
-    public func svg(idPrefix: String) throws -> String { try svgString(figure, idPrefix: idPrefix) }
+    public func svg(idPrefix: String) throws -> String {
+        try drawn.svg(idPrefix) { try svgString(figure, idPrefix: idPrefix) }
+    }
 
     /// SVG and PDF at natural size; PNG at twice it, sharp on high-density screens;
     /// and the plotted numbers as CSV.
@@ -36,5 +42,18 @@ public struct ChartFigure: DocumentFigure {
 extension FigureContent {
     init(_ caption: String, _ figure: FolioCharts.Figure) {
         self.init(caption: caption, figure: ChartFigure(figure))
+    }
+}
+
+/// A figure's SVG, drawn once per id prefix.
+private final class DrawnSVG: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byPrefix: [String: String] = [:]
+
+    func svg(_ prefix: String, draw: () throws -> String) rethrows -> String {
+        if let svg = lock.withLock({ byPrefix[prefix] }) { return svg }
+        let svg = try draw()
+        lock.withLock { byPrefix[prefix] = svg }
+        return svg
     }
 }

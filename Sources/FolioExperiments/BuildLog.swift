@@ -16,6 +16,9 @@ public final class BuildLog: @unchecked Sendable {
     /// Every ran/reused decision, in order (the tests read these).
     public private(set) var events: [Event] = []
 
+    /// Also told what is computed and how far it got (a preview shows it in the page).
+    public var observer: (@Sendable (String) -> Void)?
+
     public init(quiet: Bool = false, interactive: Bool? = nil) {
         self.quiet = quiet
         self.interactive = interactive ?? (isatty(STDERR_FILENO) != 0)
@@ -29,6 +32,7 @@ public final class BuildLog: @unchecked Sendable {
 
     public func running(_ what: String, reason: String) {
         lock.withLock { events.append(.ran(what, reason: reason)); emit("run    \(what): \(reason)") }
+        observer?("\(what): \(reason)")
     }
 
     public func reused(_ what: String, key: String) {
@@ -59,6 +63,7 @@ public final class BuildLog: @unchecked Sendable {
     /// Progress inside an epoch; shown only on a terminal.
     public func progress(_ what: String, epoch: Int, epochs: Int, batch: Int, batches: Int,
                          imagesPerSecond: Double, secondsLeft: Double) {
+        observer?("\(what): epoch \(epoch)/\(epochs), batch \(batch)/\(batches), about \(Self.duration(secondsLeft)) left")
         guard interactive, !quiet else { return }
         lock.withLock {
             let width = 24

@@ -80,7 +80,7 @@ struct HTMLBlockRenderer {
     }
 
     private func figure(_ figure: FigureBlock) throws -> String {
-        let chart = try InlineChart(figure.figure, idPrefix: "f\(figure.number)-")
+        let chart = try InlineChart.make(figure.figure, idPrefix: "f\(figure.number)-")
         // A small chart (one digit) keeps its small card, centred, but its caption gets
         // half the column rather than wrapping every other word.
         let figureShare = max(chart.columnShare, 50)

@@ -25,9 +25,25 @@ struct InlineChart {
     /// Kept around the drawing: strokes' antialiasing and a little air.
     static let margin = 3.0
 
-    init(_ figure: DocumentFigure, idPrefix: String) throws {
+    /// Charts already prepared, by their SVG: finding the drawn area rasterises the
+    /// figure, and the report page, its section page and each preview render show it.
+    nonisolated(unsafe) private static var prepared: [String: InlineChart] = [:]
+    private static let preparedLock = NSLock()
+
+    static func make(_ figure: DocumentFigure, idPrefix: String) throws -> InlineChart {
+        let svg = try figure.svg(idPrefix: idPrefix)
+        if let chart = preparedLock.withLock({ prepared[svg] }) { return chart }
+        let chart = try InlineChart(figure, svg: svg)
+        preparedLock.withLock {
+            if prepared.count > 400 { prepared.removeAll() }
+            prepared[svg] = chart
+        }
+        return chart
+    }
+
+    init(_ figure: DocumentFigure, svg source: String) throws {
         let canvas = ChartBox(x: 0, y: 0, width: figure.widthPoints, height: figure.heightPoints)
-        var svg = Self.withoutProlog(try figure.svg(idPrefix: idPrefix))
+        var svg = Self.withoutProlog(source)
         let images = ChartTheme.imageBoxes(in: svg)
         // Images count whole even where their pixels are white (a digit on paper).
         let drawn = images.reduce(Self.inkBounds(of: figure)) { drawn, image -> ChartBox? in drawn?.union(image) ?? image }

@@ -2,16 +2,16 @@ import ArgumentParser
 import FolioBuild
 
 @main
-struct Folio: ParsableCommand {
+struct Folio: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "folio",
         abstract: "Regenerates the course's MNIST assignment reports from scratch.",
         version: FolioVersion.string,
-        subcommands: [BuildCommand.self, StatusCommand.self, ListCommand.self, DataCommand.self, TrainCommand.self, SummaryCommand.self, BenchCommand.self, GalleryCommand.self]
+        subcommands: [BuildCommand.self, PreviewCommand.self, StatusCommand.self, ListCommand.self, DataCommand.self, TrainCommand.self, SummaryCommand.self, BenchCommand.self, GalleryCommand.self]
     )
 
-    static func main() {
+    static func main() async {
         CPUCheck.exitIfUnsupported()
-        main(nil)
+        await main(nil)
     }
 }

@@ -45,7 +45,7 @@ final class ChartHTMLTests: XCTestCase {
 
     /// The empty bands go: the page shows the drawing and the image, plus a hairline margin.
     func testFigureArtIsCroppedToItsDrawing() throws {
-        let chart = try InlineChart(BandedFigure(), idPrefix: "f1-")
+        let chart = try InlineChart.make(BandedFigure(), idPrefix: "f1-")
         XCTAssertEqual(chart.box, ChartBox(x: 87, y: 97, width: 216, height: 86))
         XCTAssertTrue(chart.svg.hasPrefix("<svg "))
         XCTAssertTrue(chart.svg.contains("viewBox=\"87 97 216 86\""), chart.svg)
@@ -64,7 +64,7 @@ final class ChartHTMLTests: XCTestCase {
     /// A full-width chart fills the column; a wider one is held to it.
     func testChartsTakeTheirShareOfTheColumn() throws {
         let gallery = Gallery.figures().map(\.figure)
-        let shares = try gallery.map { try InlineChart(KitFigure(figure: $0), idPrefix: "g-").columnShare }
+        let shares = try gallery.map { try InlineChart.make(KitFigure(figure: $0), idPrefix: "g-").columnShare }
         XCTAssertTrue(shares.allSatisfy { $0 > 0 && $0 <= 100 })
         XCTAssertTrue(shares.contains(100))
         XCTAssertTrue(HTMLStyle.css.contains(".figure { width: var(--figure-width, 100%)"))
@@ -79,7 +79,7 @@ final class ChartHTMLTests: XCTestCase {
         var keptCellText = false
         for (name, figure) in Gallery.figures() {
             let drawn = try svgString(figure, idPrefix: "g-")
-            let svg = try InlineChart(KitFigure(figure: figure), idPrefix: "g-").svg
+            let svg = try InlineChart.make(KitFigure(figure: figure), idPrefix: "g-").svg
             XCTAssertTrue(svg.contains("fill:var(--chart-bg, #ffffff)"), name)
             XCTAssertTrue(svg.contains("fill:var(--chart-text, #222222)"), name)
             for spelling in fixedStrokes {
