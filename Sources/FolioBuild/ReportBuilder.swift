@@ -64,6 +64,7 @@ struct ReportBuilder {
         let eventsBefore = context.log.events.count
         let runsBefore = context.runner.ledger.count
         context.log.note("answer \(manifest.id) \(question.id) (\(name))")
+        context.log.question(manifest.id, question.id)
         let content = try chapterType.init().content(context)
         if let mismatch = chapterType.declaration.mismatch(content) {
             throw BuildError("chapter \(name) (\(chapterType)) of \(manifest.id) does not keep its declaration: \(mismatch)")
@@ -79,6 +80,7 @@ struct ReportBuilder {
         }
         let files = try writeFiles(content, to: reportDir)
         var record = QuestionRecord(question: question.id, seconds: Date().timeIntervalSince(start), computed: [], reused: 0)
+        context.log.question(manifest.id, question.id, finishedAfter: record.seconds)
         for event in context.log.events.dropFirst(eventsBefore) {
             switch event {
             case .ran(let what, _): record.computed.append(what)

@@ -16,8 +16,29 @@ public final class BuildLog: @unchecked Sendable {
     /// Every ran/reused decision, in order (the tests read these).
     public private(set) var events: [Event] = []
 
-    /// Also told what is computed and how far it got (a preview shows it in the page).
-    public var observer: (@Sendable (String) -> Void)?
+    /// What a build is doing, for a progress display or another program.
+    public enum Progress: Sendable {
+        case question(report: String, id: String)
+        case answered(report: String, id: String, seconds: Double)
+        case computing(String, reason: String)
+        case batch(String, epoch: Int, epochs: Int, batch: Int, batches: Int, imagesPerSecond: Double, secondsLeft: Double)
+        case epoch(String, summary: String)
+
+        /// One line for a person.
+        public var line: String {
+            switch self {
+            case .question(let report, let id): return "answering \(report) \(id)"
+            case .answered(let report, let id, let seconds): return "answered \(report) \(id) in \(String(format: "%.1f", seconds)) s"
+            case .computing(let what, let reason): return "\(what): \(reason)"
+            case .batch(let what, let epoch, let epochs, let batch, let batches, _, let left):
+                return "\(what): epoch \(epoch)/\(epochs), batch \(batch)/\(batches), about \(BuildLog.duration(left)) left"
+            case .epoch(let what, let summary): return "\(what) \(summary)"
+            }
+        }
+    }
+
+    /// Told of every step; when set, the log leaves the in-place progress line to it.
+    public var observer: (@Sendable (Progress) -> Void)?
 
     public init(quiet: Bool = false, interactive: Bool? = nil) {
         self.quiet = quiet
@@ -32,7 +53,7 @@ public final class BuildLog: @unchecked Sendable {
 
     public func running(_ what: String, reason: String) {
         lock.withLock { events.append(.ran(what, reason: reason)); emit("run    \(what): \(reason)") }
-        observer?("\(what): \(reason)")
+        observer?(.computing(what, reason: reason))
     }
 
     public func reused(_ what: String, key: String) {
@@ -63,7 +84,11 @@ public final class BuildLog: @unchecked Sendable {
     /// Progress inside an epoch; shown only on a terminal.
     public func progress(_ what: String, epoch: Int, epochs: Int, batch: Int, batches: Int,
                          imagesPerSecond: Double, secondsLeft: Double) {
-        observer?("\(what): epoch \(epoch)/\(epochs), batch \(batch)/\(batches), about \(Self.duration(secondsLeft)) left")
+        if let observer {
+            observer(.batch(what, epoch: epoch, epochs: epochs, batch: batch, batches: batches,
+                            imagesPerSecond: imagesPerSecond, secondsLeft: secondsLeft))
+            return
+        }
         guard interactive, !quiet else { return }
         lock.withLock {
             let width = 24
@@ -76,7 +101,29 @@ public final class BuildLog: @unchecked Sendable {
     }
 
     /// One line per finished epoch (always printed).
-    public func epoch(_ what: String, _ summary: String) { lock.withLock { emit("       \(what) \(summary)") } }
+    public func epoch(_ what: String, _ summary: String) {
+        lock.withLock { emit("       \(what) \(summary)") }
+        observer?(.epoch(what, summary: summary))
+    }
+
+    /// A question's chapter starts, or has finished.
+    public func question(_ report: String, _ id: String, finishedAfter seconds: Double? = nil) {
+        if let seconds { observer?(.answered(report: report, id: id, seconds: seconds)) }
+        else { observer?(.question(report: report, id: id)) }
+    }
+
+    /// Draws `line` in place of the previous one on a terminal (a progress line); the
+    /// next printed line replaces it.
+    public func transient(_ line: String) {
+        guard interactive, !quiet else { return }
+        lock.withLock {
+            FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
+            progressShown = true
+        }
+    }
+
+    /// "45 s", "3 min 5 s"; "–" for an unknown time.
+    public static func durationText(_ s: Double) -> String { duration(s) }
 
     static func duration(_ s: Double) -> String {
         guard s.isFinite, s >= 0 else { return "–" }

@@ -23,8 +23,9 @@ public struct PreviewServer {
     public func run(announce: @escaping @Sendable (String) -> Void) async throws {
         let events = LiveEvents()
         let throttle = ProgressThrottle()
-        session.log.observer = { line in
-            if throttle.due() { Task { await events.progress(line) } }
+        session.log.observer = { step in
+            if case .batch = step, !throttle.due() { return }
+            Task { await events.progress(step.line) }
         }
         let renderer = PreviewRenderer(session: session, events: events)
         _ = await renderer.initial()

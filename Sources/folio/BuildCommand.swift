@@ -88,14 +88,39 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Compute nothing: say which questions are up to date, as `folio status` does.")
     var dryRun = false
 
+    @Option(help: "auto: one line with the whole build's progress and time left, on a terminal; line; json: one JSON object per step on standard output; none.")
+    var progress = "auto"
+
+    func validate() throws {
+        guard ["auto", "none"].contains(progress) || BuildProgress.Mode(rawValue: progress) != nil else {
+            throw ValidationError("--progress \(progress): the choices are auto, line, json and none")
+        }
+    }
+
     func run() throws {
         var request = try selection.request()
         request.formats = try ReportFormat.parseList(format)
         request.force = force
         if dryRun { return try StatusCommand.report(request, source: selection.source) }
-        let build = try ReportBuild(request)
-        let outcome = try build.run(data: try selection.source.load())
-        for url in outcome.documents { print(url.path) }
+        let mode = progress == "auto" ? (isatty(STDERR_FILENO) != 0 ? .line : nil) : BuildProgress.Mode(rawValue: progress)
+        let log = BuildLog(interactive: mode == .line ? true : nil)
+        let build = try ReportBuild(request, log: log)
+        let data = try selection.source.load()
+        if let mode {
+            // What will compute, and its estimate, is known before anything trains.
+            let plan = try ReportBuild(request, log: BuildLog(quiet: true)).status(data: data)
+            let display = BuildProgress(mode: mode, status: plan, log: log)
+            log.observer = { display.handle($0) }
+        }
+        let outcome = try build.run(data: data)
+        for url in outcome.documents {
+            if mode == .json {
+                let line = try JSONSerialization.data(withJSONObject: ["event": "written", "path": url.path], options: [.sortedKeys])
+                FileHandle.standardOutput.write(line + Data("\n".utf8))
+            } else {
+                print(url.path)
+            }
+        }
     }
 }
 
