@@ -59,8 +59,41 @@ public final class MaxPool2d: Layer {
             return output.pointer
         }
         let parts = Engine.parts(for: n, minimum: 1)
-        Engine.run(parts: parts) { part in forwardGeneric(x, images: Engine.range(part, of: parts, count: n)) }
+        if kernel == 2 && stride == 2 && twoByTwoPath {
+            Engine.run(parts: parts) { part in forwardTwoByTwo(x, images: Engine.range(part, of: parts, count: n)) }
+        } else {
+            Engine.run(parts: parts) { part in forwardGeneric(x, images: Engine.range(part, of: parts, count: n)) }
+        }
         return output.pointer
+    }
+
+    /// Off in tests only, to compare the 2×2 path with the generic one.
+    var twoByTwoPath = true
+
+    /// 2×2 windows, stride 2, any channel count (the problem set's small CNN has 10 and
+    /// 20): the four pixels of each window compared in the generic path's order, so
+    /// values, ties and argmax are the same, without its per-element loop bounds.
+    private func forwardTwoByTwo(_ x: UnsafeMutablePointer<Float>, images: Range<Int>) {
+        let y = output.pointer, argmax = argmax, c = c, h = h, w = w, oh = oh, ow = ow, relu = appliesReLU
+        let rowStride = w &* c
+        for img in images {
+            let image = x + img &* h &* w &* c
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let o = ((img &* oh &+ oy) &* ow &+ ox) &* c
+                    let a = (2 &* oy &* w &+ 2 &* ox) &* c
+                    let b = a &+ c, d = a &+ rowStride, e = d &+ c
+                    for ch in 0..<c {
+                        var best = image[a &+ ch], at = a &+ ch
+                        if image[b &+ ch] > best { best = image[b &+ ch]; at = b &+ ch }
+                        if image[d &+ ch] > best { best = image[d &+ ch]; at = d &+ ch }
+                        if image[e &+ ch] > best { best = image[e &+ ch]; at = e &+ ch }
+                        y[o &+ ch] = relu ? max(best, 0) : best
+                        argmax[o &+ ch] = Int32(truncatingIfNeeded: at)
+                    }
+                }
+            }
+        }
     }
 
     /// Any window and stride. The sizes are read into locals once: read through

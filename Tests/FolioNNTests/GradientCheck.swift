@@ -125,6 +125,30 @@ final class LayerGradientTests: XCTestCase {
         try GradientCheck.check(overlapping, shape: [2, 7, 7], n: 1, x: GradientCheck.distinctValues(98, &rng))
     }
 
+    func testTwoByTwoPoolingMatchesTheGenericPathIncludingTies() throws {
+        var rng = SeededGenerator(seed: 6)
+        // Ten channels (the small CNN's), odd sizes (floor mode), values on a coarse grid
+        // so windows hold ties: the first maximum must win, as in the generic path.
+        let shape = [10, 7, 9], n = 3
+        let x = (0..<(n * 10 * 7 * 9)).map { _ in Float(Int(rng.uniform(-4, 4))) / 2 }
+        let dy = (0..<(n * 10 * 3 * 4)).map { _ in rng.uniform(-1, 1) }
+        for fold in [false, true] {
+            var results: [[Float]] = []
+            for fast in [true, false] {
+                let pool = MaxPool2d(name: "pool", kernel: 2)
+                pool.appliesReLU = fold
+                pool.twoByTwoPath = fast
+                pool.allocate(maxBatch: n, input: shape)
+                var input = x, upstream = dy
+                let y = input.withUnsafeMutableBufferPointer { pool.forward($0.baseAddress!, n: n, training: true) }
+                let forward = Array(UnsafeBufferPointer(start: y, count: dy.count))
+                let dx = upstream.withUnsafeMutableBufferPointer { pool.backward($0.baseAddress!, n: n, needInputGradient: true)! }
+                results.append(forward + Array(UnsafeBufferPointer(start: dx, count: x.count)))
+            }
+            XCTAssertEqual(results[0], results[1], "ReLU folded: \(fold)")
+        }
+    }
+
     func testReLU() throws {
         var rng = SeededGenerator(seed: 4)
         try GradientCheck.check(ReLU(name: "relu"), shape: [10], n: 3, x: GradientCheck.distinctValues(30, &rng))
