@@ -92,14 +92,22 @@ struct PDFPaginator {
     mutating func newPage() {
         pages.append([])
         y = frame.top
+        pageHasFlow = false
     }
+
+    /// Whether the current page holds anything but floats: a table row placed first
+    /// among the text, even below floats, brings its header.
+    private var pageHasFlow = false
+
+    /// Floats wait for the next page; inside a band (a question box) nothing floats, as
+    /// the band cannot be left behind.
+    private func floats(_ f: PDFFragment) -> Bool { f.isFloat && f.bands.isEmpty }
 
     /// Lays out `fragments`, starting on a fresh page.
     mutating func paginate(_ fragments: [PDFFragment]) {
         newPage()
         // Floats waiting, in order, for the top of the next page.
         var waiting: [PDFFragment] = []
-        func floats(_ f: PDFFragment) -> Bool { f.isFloat && f.bands.isEmpty }
         for (i, fragment) in fragments.enumerated() {
             if fragment.pageBreakBefore {
                 // A float never drifts into the next part: the waiting ones close this one.
@@ -111,23 +119,29 @@ struct PDFPaginator {
                 // waits one page at most: when it could not share the next page with
                 // those already waiting, this page ends here (if it is at least half full)
                 // and the waiting floats open the next one.
-                if !waiting.isEmpty && !fitTogether(waiting + [fragment]) && filled >= 0.5 {
+                // (Not right after a heading or another fragment that keeps with what follows.)
+                let keeps = pages.last?.last.map { $0.fragment.keepWithNext && !$0.isRepeat } ?? false
+                if !waiting.isEmpty && !fitTogether(waiting + [fragment]) && filled >= 0.5 && !keeps {
                     startPage(placing: &waiting)
                 }
                 if waiting.isEmpty && fits(fragment) { placeHere(fragment) } else { waiting.append(fragment) }
                 continue
             }
-            // The fragment plus everything it must stay with; floats in the chain float away.
+            // The fragment plus everything it must stay with; floats in the chain float
+            // away, and the chain goes on past them.
             var chain = fragment.height
+            var keep = fragment.keepWithNext
             var j = i
-            while fragments[j].keepWithNext, j + 1 < fragments.count, chain < frame.height / 2 {
+            while keep, j + 1 < fragments.count, chain < frame.height / 2 {
                 j += 1
                 if floats(fragments[j]) { continue }
                 chain += fragments[j].spaceBefore + fragments[j].height
+                keep = fragments[j].keepWithNext
             }
             // The floats that open a page may leave too little room for the chain; then
             // the next page takes the floats still waiting, or the chain on its own.
-            while !fits(fragment, height: chain) { startPage(placing: &waiting) }
+            func header() -> Double { pageHasFlow ? 0 : fragment.repeatHeader?.height ?? 0 }
+            while !fits(fragment, height: chain + header()) { startPage(placing: &waiting) }
             placeHere(fragment)
         }
         flush(&waiting)
@@ -165,10 +179,14 @@ struct PDFPaginator {
     /// Places `fragment` at the current position: its space before is dropped at the top
     /// of a page, and a table row starting a page is preceded by its header.
     private mutating func placeHere(_ fragment: PDFFragment) {
+        if !floats(fragment) && !pageHasFlow, let header = fragment.repeatHeader {
+            if !currentPageIsEmpty { y += fragment.spaceBefore }
+            place(header, atTop: currentPageIsEmpty, isRepeat: true)
+        }
         let space = currentPageIsEmpty ? 0 : fragment.spaceBefore
-        if currentPageIsEmpty, let header = fragment.repeatHeader { place(header, atTop: true, isRepeat: true) }
         y += space
         place(fragment, atTop: space == 0 && currentPageIsEmpty)
+        if !floats(fragment) { pageHasFlow = true }
     }
 
     private mutating func place(_ fragment: PDFFragment, atTop: Bool, isRepeat: Bool = false) {

@@ -144,10 +144,12 @@ extension PDFLayoutContext {
             f.keepWithNext = r < min(2, rows.count - 1) || (r >= rows.count - 3 && r < rows.count - 1)
             fragments.append(f)
         }
-        // A table that fits on a page is never split: it becomes one fragment, and a
-        // numbered one floats like a figure (its caption travels with it).
+        // A numbered table that fits on a page is never split: it becomes one fragment
+        // and floats like a figure (its caption travels with it). An unnumbered one,
+        // which cannot float, stays whole only up to half a page, so moving it whole
+        // never leaves more than half a page empty.
         let whole = fragments.dropFirst().reduce(fragments[0].height) { $0 + $1.spaceBefore + $1.height }
-        guard whole <= frame.height else { return fragments }
+        guard whole <= (table.number == nil ? frame.height / 2 : frame.height) else { return fragments }
         let joined = PDFFragment.joining(fragments)
         joined.isFloat = table.number != nil
         return [joined]

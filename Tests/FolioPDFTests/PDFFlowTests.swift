@@ -119,6 +119,34 @@ final class PDFFlowTests: XCTestCase {
         XCTAssertEqual(page(text[2]), 1, "the text after the second float starts under the first")
     }
 
+    func testAHeadingStaysWithTheTextAfterAFloatThatFollowsIt() {
+        // Heading, then a figure too tall for what is left, then the paragraph: the
+        // figure waits, and the heading must not end the page alone.
+        let heading = block(20, keep: true)
+        let figure = float(400)
+        let paragraph = block(60)
+        var paginator = PDFPaginator(frame: frame)
+        paginator.paginate([block(640), heading, figure, paragraph])
+        func page(_ f: PDFFragment) -> Int { paginator.pages.firstIndex { $0.contains { $0.fragment === f } }! }
+        XCTAssertEqual(page(heading), page(paragraph), "the heading went to page \(page(heading) + 1), its text to \(page(paragraph) + 1)")
+    }
+
+    func testATableRowBelowFloatsStillBringsItsHeader() {
+        let header = block(20, keep: true)
+        let rows = (0..<40).map { _ -> PDFFragment in
+            let row = PDFFragment(height: 30) { _, _ in }
+            row.repeatHeader = header
+            return row
+        }
+        var paginator = PDFPaginator(frame: frame)
+        // A float waiting when the table breaks opens the next page above the rows.
+        paginator.paginate([block(100), header] + rows[0..<15] + [float(300)] + rows[15...])
+        for (i, page) in paginator.pages.enumerated() where i > 0 && page.contains(where: { $0.fragment.repeatHeader != nil }) {
+            let firstRow = page.firstIndex { $0.fragment.repeatHeader != nil }!
+            XCTAssertTrue(page[..<firstRow].contains { $0.fragment === header }, "page \(i + 1): rows without their header")
+        }
+    }
+
     func testAFloatInsideABoxStaysInPlace() {
         let figure = float(300)
         figure.bands = [PDFBandMark(band: PDFBand(x: 0, width: 10, fill: nil), first: true, last: true)]
