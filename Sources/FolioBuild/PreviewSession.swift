@@ -78,6 +78,16 @@ public final class PreviewSession: @unchecked Sendable {
         return render
     }
 
+    /// The ids of the reports this preview shows: those asked for, or every folder of
+    /// the templates that holds a manifest (read even while a manifest is broken).
+    public var selectedReports: Set<String> {
+        if !request.reports.isEmpty { return Set(request.reports) }
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: request.templates.path)) ?? []
+        return Set(folders.filter {
+            FileManager.default.fileExists(atPath: request.templates.appendingPathComponent($0).appendingPathComponent("manifest.json").path)
+        })
+    }
+
     /// The report and question ids a changed file under the templates folder touches:
     /// a fragment names its questions; a manifest, or any other file, its whole report
     /// (an empty question list).
@@ -90,6 +100,6 @@ public final class PreviewSession: @unchecked Sendable {
             return (report, [])
         }
         let name = file.lastPathComponent
-        return (report, manifest.questions.filter { $0.answer == name }.map(\.id))
+        return (manifest.id, manifest.questions.filter { $0.answer == name }.map(\.id))
     }
 }

@@ -55,7 +55,12 @@ struct ReportBuilder {
     /// Runs `question`'s chapter (training or reusing what it needs) and writes its
     /// figures and files; nil for a question its template answers alone.
     func answer(_ question: ReportManifest.Question, of manifest: ReportManifest) throws -> Answer? {
-        guard let name = question.chapter else { return nil }
+        guard let name = question.chapter else {
+            // Its template answers it alone; it still counts in the build's progress.
+            context.log.question(manifest.id, question.id)
+            context.log.question(manifest.id, question.id, finishedAfter: 0)
+            return nil
+        }
         guard let chapterType = chapters.chapters(for: manifest).chapter(named: name) else {
             throw BuildError("no chapter \(name) for question \(question.id) of \(manifest.id)")
         }
@@ -103,7 +108,9 @@ struct ReportBuilder {
         }
         let reportDir = outputDirectory.appendingPathComponent(manifest.id)
         let contents = answers.mapValues(\.content)
-        let figureFiles = answers.values.reduce(into: [String: [String]]()) { $0.merge($1.figureFiles) { a, _ in a } }
+        // In the manifest's order, so the same build always links the same files.
+        let figureFiles = manifest.questions.compactMap { answers[$0.id] }
+            .reduce(into: [String: [String]]()) { $0.merge($1.figureFiles) { _, later in later } }
         let records = selected.questions.compactMap { answers[$0.id]?.record }
         var written: [URL] = []
         var document = try assembleDocument(manifest: selected, contents: contents.filter { id, _ in selected.questions.contains { $0.id == id } },

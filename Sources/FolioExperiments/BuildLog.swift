@@ -38,7 +38,11 @@ public final class BuildLog: @unchecked Sendable {
     }
 
     /// Told of every step; when set, the log leaves the in-place progress line to it.
-    public var observer: (@Sendable (Progress) -> Void)?
+    public var observer: (@Sendable (Progress) -> Void)? {
+        get { lock.withLock { _observer } }
+        set { lock.withLock { _observer = newValue } }
+    }
+    private var _observer: (@Sendable (Progress) -> Void)?
 
     public init(quiet: Bool = false, interactive: Bool? = nil) {
         self.quiet = quiet

@@ -6,9 +6,14 @@ import Foundation
 actor LiveEvents {
     private var pages: [Int: AsyncStream<String>.Continuation] = [:]
     private var nextID = 0
-    /// The last error (or nil after a good render), sent to a page as it connects so a
-    /// page opened while a template is broken shows the error at once.
-    private var standingError: String?
+    /// The last error of each report whose templates are broken, sent to a page as it
+    /// connects (and after a reload) so the error stays in view until that report
+    /// renders again.
+    private var errors: [String: String] = [:]
+    private var standingError: String? { errors.keys.sorted().first.flatMap { errors[$0] } }
+    /// Progress is passed on only while a render runs, so a late message never covers
+    /// the outcome.
+    private var rendering = false
     private(set) var renders = 0
     private(set) var failures = 0
     private(set) var lastRenderSeconds = 0.0
@@ -16,12 +21,13 @@ actor LiveEvents {
     var openPages: Int { pages.count }
     /// Streams ever opened: a page that reloads opens a new one.
     var connections: Int { nextID }
-    var hasError: Bool { standingError != nil }
+    var hasError: Bool { !errors.isEmpty }
 
     func subscribe() -> (id: Int, messages: AsyncStream<String>) {
         nextID += 1
         let id = nextID
-        let (stream, continuation) = AsyncStream<String>.makeStream()
+        // A page that stops reading loses old messages, not the server's memory.
+        let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(32))
         pages[id] = continuation
         continuation.yield(": connected\n\n")
         if let standingError { continuation.yield(standingError) }
@@ -32,23 +38,29 @@ actor LiveEvents {
         pages.removeValue(forKey: id)?.finish()
     }
 
-    /// After a good render: pages drop their message box and reload.
-    func rendered(seconds: Double) {
+    func beginRender() { rendering = true }
+
+    /// After a good render of `reports`: their errors are gone; pages drop their
+    /// message box (unless another report is still broken) and reload.
+    func rendered(_ reports: Set<String>, seconds: Double) {
+        rendering = false
         renders += 1
         lastRenderSeconds = seconds
-        standingError = nil
-        broadcast(Self.message("ok", [:]))
+        for report in reports { errors.removeValue(forKey: report) }
+        broadcast(standingError ?? Self.message("ok", [:]))
         broadcast(Self.message("reload", ["seconds": seconds]))
     }
 
-    func failed(_ event: String, _ payload: [String: Any]) {
+    func failed(_ reports: Set<String>, _ event: String, _ payload: [String: Any]) {
+        rendering = false
         failures += 1
         let message = Self.message(event, payload)
-        standingError = message
+        for report in reports { errors[report] = message }
         broadcast(message)
     }
 
     func progress(_ line: String) {
+        guard rendering else { return }
         broadcast(Self.message("progress", ["message": line]))
     }
 

@@ -23,11 +23,16 @@ public struct PreviewServer {
     public func run(announce: @escaping @Sendable (String) -> Void) async throws {
         let events = LiveEvents()
         let throttle = ProgressThrottle()
+        // One stream, drained by one task, keeps progress messages in order.
+        let (progress, reporter) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
         session.log.observer = { step in
             if case .batch = step, !throttle.due() { return }
-            Task { await events.progress(step.line) }
+            reporter.yield(step.line)
         }
+        let forwarding = Task { for await line in progress { await events.progress(line) } }
+        defer { forwarding.cancel() }
         let renderer = PreviewRenderer(session: session, events: events)
+        let baseline = TemplateWatcher.snapshot(session.request.templates)
         _ = await renderer.initial()
 
         let root = session.request.output.standardizedFileURL
@@ -37,10 +42,12 @@ public struct PreviewServer {
         router.add(middleware: LivePages(root: root))
         router.add(middleware: FileMiddleware(root.path, cacheControl: .init([(.init(type: .any), [.noCache])]), logger: logger))
         router.get("/_folio/events") { _, _ -> Response in
-            let (id, messages) = await events.subscribe()
-            return Response(status: .ok,
+            Response(status: .ok,
                             headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                             body: ResponseBody { writer in
+                                // Subscribed only once the body is written, so a response
+                                // never sent leaves no subscriber behind.
+                                let (id, messages) = await events.subscribe()
                                 do {
                                     // On Ctrl-C the server waits for open responses: this one ends then.
                                     try await withGracefulShutdownHandler {
@@ -72,7 +79,7 @@ public struct PreviewServer {
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         }
 
-        let watcher = TemplateWatcher(renderer: renderer, events: events, templates: session.request.templates)
+        let watcher = TemplateWatcher(renderer: renderer, events: events, templates: session.request.templates, baseline: baseline)
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)),
                               services: [watcher],
                               onServerRunning: { [host] channel in
