@@ -9,8 +9,23 @@ extension BuildComparison {
     struct Group { var report: String; var question: String?; var differences: [Difference] }
 
     var groups: [Group] {
+        // Questions in the handout's order, figures after values, the environment last:
+        // the walk found them report by report, but values, environment and figures apart.
+        let reports = differences.map(\.report).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let ordered = differences.enumerated().sorted { x, y in
+            let (a, b) = (x.element, y.element)
+            if a.report != b.report { return reports.firstIndex(of: a.report)! < reports.firstIndex(of: b.report)! }
+            let qa = a.kind == .environment ? nil : a.question, qb = b.kind == .environment ? nil : b.question
+            if qa != qb {
+                guard let qa else { return false }
+                guard let qb else { return true }
+                return Self.questionOrder(qa, qb)
+            }
+            if (a.kind == .figure) != (b.kind == .figure) { return b.kind == .figure }
+            return x.offset < y.offset
+        }.map(\.element)
         var groups: [Group] = []
-        for d in differences {
+        for d in ordered {
             let question = d.kind == .environment ? nil : d.question
             if let last = groups.indices.last, groups[last].report == d.report, groups[last].question == question {
                 groups[last].differences.append(d)
