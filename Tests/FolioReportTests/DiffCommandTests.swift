@@ -64,6 +64,33 @@ final class DiffCommandTests: XCTestCase {
         }
     }
 
+    /// Rebuilding seed 1's folder with seed 2 marks each figure on the board changed
+    /// exactly when its content hash differs from the one seed 1's build kept.
+    func testTheBoardMarksWhatChangedSinceThePreviousBuild() throws {
+        try built()
+        let rebuilt = Self.root.appendingPathComponent("rebuilt")
+        try FileManager.default.copyItem(at: Self.seedOne, to: rebuilt)
+        let r = try FolioBinary.run(["build", "--profile", "quick", "--report", "problem-set", "--format", "html",
+                                     "--seed", "2", "--threads", "2", "--output", rebuilt.path,
+                                     "--cache", Self.root.appendingPathComponent("cache").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        func figures(_ build: URL) throws -> [String: [String: Any]] {
+            let url = build.appendingPathComponent("problem-set/figures/figures.json")
+            let list = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            let records = try XCTUnwrap(list["figures"] as? [[String: Any]])
+            return Dictionary(uniqueKeysWithValues: records.map { ($0["file"] as! String, $0) })
+        }
+        let before = try figures(Self.seedOne), after = try figures(rebuilt)
+        XCTAssertEqual(Set(before.keys), Set(after.keys))
+        for (file, record) in after {
+            let same = record["sha256"] as? String == before[file]?["sha256"] as? String
+            XCTAssertEqual(record["change"] as? String, same ? "unchanged" : "changed", file)
+        }
+        XCTAssertTrue(after.values.contains { $0["change"] as? String == "changed" }, "no figure changed with the seed")
+        let board = try String(contentsOf: rebuilt.appendingPathComponent("problem-set/figures/index.html"), encoding: .utf8)
+        XCTAssertTrue(board.contains("<span class=\"mark changed\">changed</span>"), "no changed mark on the board")
+    }
+
     func testAFolderThatIsNotABuildIsOneLineNamingIt() throws {
         let empty = Self.root.appendingPathComponent("empty-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
