@@ -6,7 +6,16 @@ import Foundation
 /// report, then question, then the environment.
 extension BuildComparison {
     /// The differences of one report and question (nil: the environment), in that order.
-    struct Group { var report: String; var question: String?; var differences: [Difference] }
+    struct Group {
+        var report: String
+        var question: String?
+        var differences: [Difference]
+
+        /// "question 2.3", "environment", or "report" for a report one build lacks.
+        var heading: String {
+            question.map { "question \($0)" } ?? (differences.first?.kind == .environment ? "environment" : "report")
+        }
+    }
 
     var groups: [Group] {
         // Questions in the handout's order, figures after values, the environment last:
@@ -43,7 +52,7 @@ extension BuildComparison {
         var report = ""
         for group in groups {
             if group.report != report { report = group.report; lines.append("\n\(report)") }
-            lines.append("  " + (group.question.map { "question \($0)" } ?? "environment"))
+            lines.append("  " + group.heading)
             let width = min(40, group.differences.map { label($0).count }.max() ?? 0)
             for d in group.differences {
                 var line = "    " + label(d).padding(toLength: max(width, label(d).count), withPad: " ", startingAt: 0)
@@ -93,7 +102,7 @@ extension BuildComparison {
             numbers equal within \(Self.plain(tolerance)) · \(e(summary))</p></header>
             """
         for group in groups {
-            body += "\n<section class=\"group\"><h2>\(e(group.report)) · \(e(group.question.map { "question \($0)" } ?? "environment"))</h2>\n"
+            body += "\n<section class=\"group\"><h2>\(e(group.report)) · \(e(group.heading))</h2>\n"
             let values = group.differences.filter { $0.kind != .figure }
             if !values.isEmpty {
                 body += "<table><thead><tr><th>value</th><th>before</th><th>after</th><th>change</th></tr></thead><tbody>\n"
