@@ -10,7 +10,8 @@ import Foundation
 
 /// Turns one manifest and its chapters into written files: the report's HTML, PDF
 /// and results.json, or, for a section build, each section's own HTML and PDF.
-/// Every figure is also written alone under `figures/`.
+/// Every figure is also written alone under `figures/`, and listed on the report's
+/// figure board there.
 struct ReportBuilder {
     let outputDirectory: URL
     let formats: Set<ReportFormat>
@@ -128,6 +129,9 @@ struct ReportBuilder {
             }
         }
         document.colophon = colophon(manifest: manifest, records: records, whole: sections.isEmpty)
+        written += try writeFigureBoard(document, manifest: manifest, figureFiles: figureFiles,
+                                        experiments: supplements.mapValues { $0.logs.map(\.title) },
+                                        builtQuestions: Set(selected.questions.map(\.id)), whole: sections.isEmpty)
         for item in document.uncited {
             context.log.note("warning: \(item.label) (@\(item.id)) in \(item.file) is never cited in the prose")
         }
@@ -141,7 +145,7 @@ struct ReportBuilder {
             where !handedOver.contains("models/" + old) {
                 try? FileManager.default.removeItem(at: models.appendingPathComponent(old))
             }
-            if formats.contains(.html) { written += try HTMLWriter().write(document, to: outputDirectory) }
+            if formats.contains(.html) { written += try HTMLWriter(linksFigureBoard: true).write(document, to: outputDirectory) }
             if formats.contains(.pdf) {
                 let pdf = outputDirectory.appendingPathComponent(manifest.id + ".pdf")
                 try writePDF(document, to: pdf)
@@ -154,7 +158,7 @@ struct ReportBuilder {
         } else {
             for question in selected.questions {
                 if formats.contains(.html) {
-                    written.append(try HTMLWriter().writeSection(document, questionID: question.id, to: outputDirectory))
+                    written.append(try HTMLWriter(linksFigureBoard: true).writeSection(document, questionID: question.id, to: outputDirectory))
                 }
                 if formats.contains(.pdf), let section = document.section(question.id) {
                     let pdf = reportDir.appendingPathComponent("sections")

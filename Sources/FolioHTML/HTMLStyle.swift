@@ -22,7 +22,10 @@ enum HTMLStyle {
         indent + ChartRole.allCases.map { "\($0.variable): \($0.colour(in: colours).css);" }.joined(separator: " ")
     }
 
-    static let css = """
+    /// The palette (light, and dark when the reader's scheme is dark) and the three
+    /// font stacks: what every page Folio writes shares, so the figure board and the
+    /// comparison page look like the report.
+    static let palette = """
     :root {
       color-scheme: light dark;
     \(variables(Palette.light, indent: "  "))
@@ -35,6 +38,10 @@ enum HTMLStyle {
     \(variables(Palette.dark, indent: "    "))
       }
     }
+    """
+
+    static let css = """
+    \(palette)
     * { box-sizing: border-box; }
     html { font-size: 16px; -webkit-text-size-adjust: 100%; }
     body {
@@ -70,6 +77,7 @@ enum HTMLStyle {
     nav.toc .review { color: var(--faint); text-decoration: none; font-size: 0.9em; }
     nav.toc .review:hover { color: var(--link); }
     nav.toc li.current > a { font-weight: bold; }
+    nav.toc .toc-board { margin: 0.4rem 0 0; padding-top: 0.7rem; border-top: 1px solid var(--rule); }
 
     /* Title block */
     .title-block { margin: 0 0 3rem; padding-bottom: 1.6rem; border-bottom: 1px solid var(--rule); }

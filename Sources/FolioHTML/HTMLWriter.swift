@@ -8,9 +8,13 @@ import Foundation
 public struct HTMLWriter {
     /// Debian's libjs-katex; read only when the document holds math.
     public var katexDirectory: URL
+    /// Whether the build writes the figure board (`<name>/figures/index.html`), which
+    /// the contents of the report and of each section page then link to.
+    public var linksFigureBoard: Bool
 
-    public init(katexDirectory: URL = URL(fileURLWithPath: "/usr/share/javascript/katex")) {
+    public init(katexDirectory: URL = URL(fileURLWithPath: "/usr/share/javascript/katex"), linksFigureBoard: Bool = false) {
         self.katexDirectory = katexDirectory
+        self.linksFigureBoard = linksFigureBoard
     }
 
     /// Writes `<directory>/<name>.html` and `<directory>/<name>/sections/<question-anchor>.html`
@@ -79,7 +83,8 @@ public struct HTMLWriter {
         var body = ReportBody(renderer: renderer)
         try document.walk(&body)
         let main = titleBlock(document) + body.html + (document.colophon.map(renderer.colophon) ?? "")
-        let toc = try contents(document, partLink: { "#" + $0.id }, link: { "#" + $0.anchor }, review: { "\(name)/sections/\($0.anchor).html" })
+        let toc = try contents(document, partLink: { "#" + $0.id }, link: { "#" + $0.anchor }, review: { "\(name)/sections/\($0.anchor).html" },
+                               board: "\(name)/figures/index.html")
         var head = "<style>\n\(HTMLStyle.css)\n</style>"
         var scripts = ""
         if let katex {
@@ -124,7 +129,8 @@ public struct HTMLWriter {
         if index + 1 < questions.count { pager += "<a rel=\"next\" href=\"\(questions[index + 1].anchor).html\">\(escape(questions[index + 1].id)) \(escape(questions[index + 1].title)) →</a>" }
         main += "\n" + pager + "</nav>"
 
-        let toc = try contents(document, partLink: { report + "#" + $0.id }, link: { $0.anchor + ".html" }, review: nil, current: questionID)
+        let toc = try contents(document, partLink: { report + "#" + $0.id }, link: { $0.anchor + ".html" }, review: nil,
+                               board: "../figures/index.html", current: questionID)
         var head = "<style>\n\(HTMLStyle.css)\n</style>"
         var scripts = ""
         if hasMath {
@@ -151,7 +157,7 @@ public struct HTMLWriter {
     }
 
     private func contents(_ document: Document, partLink: @escaping (Part) -> String, link: @escaping (Question) -> String,
-                          review: ((Question) -> String)?, current: String? = nil) throws -> String {
+                          review: ((Question) -> String)?, board: String, current: String? = nil) throws -> String {
         var entries = ContentsEntries(partLink: partLink, link: link, review: review, current: current)
         try document.walk(&entries)
         if document.colophon != nil {
@@ -160,8 +166,11 @@ public struct HTMLWriter {
             let href = partLink(Part(id: Colophon.anchor, title: ""))
             entries.html += "<li class=\"toc-part\"><a href=\"\(escape(href))\">Environment</a></li>\n"
         }
+        // The board sits under the contents, where a reviewer looks for a way around the report.
+        let boardLink = linksFigureBoard && document.hasFigures
+            ? "<p class=\"toc-board\"><a href=\"\(escape(board))\">Figure board</a></p>\n" : ""
         return "<nav class=\"toc\" aria-label=\"Contents\">\n<p class=\"toc-title\">Contents</p>\n<ol>\n"
-            + entries.html + "</ol>\n</nav>"
+            + entries.html + "</ol>\n" + boardLink + "</nav>"
     }
 
     private func page(title: String, head: String, toc: String, main: String, scripts: String) -> String {
@@ -257,5 +266,14 @@ extension HTMLBlockRenderer {
         \(supplements(question))
         </section>
         """
+    }
+}
+
+extension Document {
+    /// Whether any figure is placed: a report without one has no board to link to.
+    var hasFigures: Bool {
+        var found = false
+        forEachBlock { if case .figure = $0 { found = true } }
+        return found
     }
 }

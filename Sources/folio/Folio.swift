@@ -7,7 +7,7 @@ struct Folio: AsyncParsableCommand {
         commandName: "folio",
         abstract: "Regenerates the course's MNIST assignment reports from scratch.",
         version: FolioVersion.string,
-        subcommands: [BuildCommand.self, PreviewCommand.self, StatusCommand.self, ListCommand.self, DataCommand.self, TrainCommand.self, SummaryCommand.self, BenchCommand.self, GalleryCommand.self]
+        subcommands: [BuildCommand.self, PreviewCommand.self, StatusCommand.self, DiffCommand.self, ListCommand.self, DataCommand.self, TrainCommand.self, SummaryCommand.self, BenchCommand.self, GalleryCommand.self]
     )
 
     static func main() async {
