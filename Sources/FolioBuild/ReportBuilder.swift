@@ -130,7 +130,7 @@ struct ReportBuilder {
         }
         document.colophon = colophon(manifest: manifest, records: records, whole: sections.isEmpty)
         written += try writeFigureBoard(document, manifest: manifest, figureFiles: figureFiles,
-                                        experiments: supplements.mapValues { $0.logs.map(\.title) },
+                                        experiments: answers.mapValues { $0.supplements.logs.map(\.title) },
                                         builtQuestions: Set(selected.questions.map(\.id)), whole: sections.isEmpty)
         for item in document.uncited {
             context.log.note("warning: \(item.label) (@\(item.id)) in \(item.file) is never cited in the prose")
