@@ -32,6 +32,8 @@ public final class Conv2d: Layer {
     var inputHeight: Int { h }
     var inputWidth: Int { w }
     var outputHeight: Int { oh }
+    /// Floats of one sample's output.
+    var outputFloatsPerImage: Int { oh * ow * outChannels }
     var outputWidth: Int { ow }
     /// The direct path's weights, tap-major ([tap][out]).
     let tapMajor = FloatStorage(count: 1)
@@ -301,21 +303,21 @@ public final class Conv2d: Layer {
     }
 
     /// For `ConvolutionPoolStage`, in training: the direct path's weight and bias
-    /// gradients without dX, where `produce(images)` first writes those images' dY
-    /// into `dy`, a few images at a time, so they are read back from the cache.
-    func backwardDirectParameters(n: Int, dy: UnsafeMutablePointer<Float>, imagesPerStep: Int,
-                                  produce: (Range<Int>) -> Void) {
+    /// gradients without dX, where `produce(images, part)` first writes those images'
+    /// dY, a few images at a time, and returns where the first of them starts, so
+    /// they are read back from the cache.
+    func backwardDirectParameters(n: Int, imagesPerStep: Int,
+                                  produce: (Range<Int>, Int) -> UnsafePointer<Float>) {
         guard let x = input else { preconditionFailure("\(name): backward before forward") }
         precondition(usesDirectPath && computesParameterGradients)
-        let parts = partCount(n), perImage = oh * ow * outChannels
+        let parts = partCount(n)
         Engine.run(parts: parts) { part in
             let r = Engine.range(part, of: parts, count: n)
             beginDirectGradients(part: part)
             var start = r.lowerBound
             while start < r.upperBound {
                 let images = start..<min(start + imagesPerStep, r.upperBound)
-                produce(images)
-                accumulateDirectGradients(x, UnsafePointer(dy + images.lowerBound * perImage), images: images, part: part)
+                accumulateDirectGradients(x, produce(images, part), images: images, part: part)
                 start = images.upperBound
             }
             finishDirectGradients(part: part)

@@ -11,6 +11,12 @@ struct ConvolutionPoolStage {
     let conv: Conv2d
     let relu: ReLU
     let pool: MaxPool2d
+    /// Per part, the un-pooled gradient of the images in hand. Written into the
+    /// batch-sized gradient instead, each step's stores went to lines last touched a
+    /// whole training step before, which the core first had to fetch.
+    private let stepGradients = PartBuffers()
+    /// Per part, in training, the convolution's output for the images in hand.
+    private let stepOutputs = PartBuffers()
     /// Index of the convolution in the model's layers; the ReLU and pool follow it.
     let first: Int
     static let imagesPerStep = 2
@@ -23,9 +29,13 @@ struct ConvolutionPoolStage {
         self.conv = conv; self.relu = relu; self.pool = pool; first = i
     }
 
-    /// Returns the three layers' outputs (the ReLU's is the convolution's, as when it is folded).
+    /// Returns the three layers' outputs (the ReLU's is the convolution's, as when it
+    /// is folded). In training the convolution's output is kept only for the images
+    /// in hand, in a small buffer per part, and reported as nil: backward needs the
+    /// pool's output and argmax, never the convolution's, and writing the
+    /// batch-sized output cost the same refetch of stale lines as its gradient did.
     func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool)
-        -> (conv: UnsafeMutablePointer<Float>, relu: UnsafeMutablePointer<Float>, pool: UnsafeMutablePointer<Float>) {
+        -> (conv: UnsafeMutablePointer<Float>?, relu: UnsafeMutablePointer<Float>?, pool: UnsafeMutablePointer<Float>) {
         let convolved = conv.beginDirectForward(x)
         let activated = relu.forward(convolved, n: n, training: training)
         guard pool.isPairwise else {
@@ -35,27 +45,46 @@ struct ConvolutionPoolStage {
         }
         let pooled = pool.beginPairwiseForward()
         let parts = Engine.parts(for: n, minimum: 1)
+        let perImage = conv.outputFloatsPerImage
+        let buffers = training ? stepOutputs.reserve(parts: parts, floats: Self.imagesPerStep * perImage) : []
         Engine.run(parts: parts) { part in
             let r = Engine.range(part, of: parts, count: n)
             var start = r.lowerBound
             while start < r.upperBound {
                 let images = start..<min(start + Self.imagesPerStep, r.upperBound)
-                conv.forwardDirect(x, images: images, y: convolved)
-                pool.forwardImages(activated, images: images)
+                // Where image 0 would start, so that `images` land in the part's buffer.
+                let y = training ? buffers[part] - images.lowerBound * perImage : convolved
+                conv.forwardDirect(x, images: images, y: y)
+                pool.forwardImages(y, images: images)
                 start = images.upperBound
             }
         }
-        return (convolved, activated, pooled)
+        return training ? (nil, nil, pooled) : (convolved, activated, pooled)
     }
 
     /// Backward through the three layers when the convolution's input gradient is
     /// not wanted and its parameter gradients are; false (nothing done) otherwise.
     func backwardParametersOnly(_ dy: UnsafeMutablePointer<Float>, n: Int) -> Bool {
         guard pool.isPairwise, conv.computesParameterGradients else { return false }
-        let pooledGradient = pool.inputGradientPointer
-        conv.backwardDirectParameters(n: n, dy: pooledGradient, imagesPerStep: Self.imagesPerStep) { images in
-            pool.backwardImages(dy, images: images)
+        let perStep = Self.imagesPerStep * pool.inputFloatsPerImage, perImage = pool.inputFloatsPerImage
+        let buffers = stepGradients.reserve(parts: Engine.parts(for: n, minimum: 1), floats: perStep)
+        conv.backwardDirectParameters(n: n, imagesPerStep: Self.imagesPerStep) { images, part in
+            let buffer = buffers[part]
+            pool.backwardImages(dy, images: images, into: buffer - images.lowerBound * perImage)
+            return UnsafePointer(buffer)
         }
         return true
+    }
+}
+
+/// Scratch buffers, one per part of a parallel pass, that only grow.
+final class PartBuffers {
+    private var storage: [FloatStorage] = []
+
+    /// At least `parts` buffers of at least `floats` floats each.
+    func reserve(parts: Int, floats: Int) -> [UnsafeMutablePointer<Float>] {
+        while storage.count < parts { storage.append(FloatStorage(count: floats)) }
+        for buffer in storage { buffer.reserve(floats) }
+        return storage.map(\.pointer)
     }
 }

@@ -155,14 +155,16 @@ public final class MaxPool2d: Layer {
         return output.pointer
     }
 
-    /// For `ConvolutionPoolStage`: where the pairwise backward pass writes dX, and
-    /// that pass over any range of images.
-    var inputGradientPointer: UnsafeMutablePointer<Float> { inputGrad.pointer }
-
-    func backwardImages(_ dy: UnsafeMutablePointer<Float>, images: Range<Int>) {
+    /// For `ConvolutionPoolStage`: the pairwise backward pass over any range of
+    /// images. `dx` is where image 0's input gradient would start: the caller may point it
+    /// before a small buffer that holds only `images`.
+    func backwardImages(_ dy: UnsafeMutablePointer<Float>, images: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
         precondition(isPairwise && argmaxIsCurrent, "\(name): backward after a forward pass marked inference-only")
-        backwardPairwise(dy, images: images)
+        backwardPairwise(dy, images: images, into: dx)
     }
+
+    /// Floats of one sample's input gradient.
+    var inputFloatsPerImage: Int { h * w * c }
 
     func forwardImages(_ x: UnsafeMutablePointer<Float>, images: Range<Int>) {
         if recordsArgmax { forwardPairwise(x, images: images) } else { maximaPairwise(x, images: images) }
@@ -243,12 +245,13 @@ public final class MaxPool2d: Layer {
     /// folded in), otherwise zero. Written directly, without clearing first.
     private func backwardPairwise(_ dy: UnsafeMutablePointer<Float>, n: Int) -> UnsafeMutablePointer<Float>? {
         let parts = Engine.parts(for: n, minimum: 1)
-        Engine.run(parts: parts) { part in backwardPairwise(dy, images: Engine.range(part, of: parts, count: n)) }
-        return inputGrad.pointer
+        let dx = inputGrad.pointer
+        Engine.run(parts: parts) { part in backwardPairwise(dy, images: Engine.range(part, of: parts, count: n), into: dx) }
+        return dx
     }
 
-    private func backwardPairwise(_ dy: UnsafeMutablePointer<Float>, images: Range<Int>) {
-        let dx = inputGrad.pointer, y = output.pointer, c = self.c, rowStride = w * c
+    private func backwardPairwise(_ dy: UnsafeMutablePointer<Float>, images: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
+        let y = output.pointer, c = self.c, rowStride = w * c
         let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
         let zero = SIMD8<Float>(repeating: 0)
         for img in images {

@@ -79,7 +79,8 @@ public final class Model {
     public var loss: LossKind { network.loss }
 
     /// Runs `n` samples through the network. `x` must stay unchanged until `backward`.
-    /// Training mode uses batch statistics and dropout. `inferenceOnly` promises that
+    /// Training mode uses batch statistics and dropout, and may leave some layers'
+    /// outputs unkept (`activation` then returns nil). `inferenceOnly` promises that
     /// no backward pass follows (evaluation, predictions), so the layers may skip
     /// what only backward needs, such as where each pooled maximum came from.
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool, inferenceOnly: Bool = false) -> UnsafeMutablePointer<Float> {

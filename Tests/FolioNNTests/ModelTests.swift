@@ -222,4 +222,22 @@ final class ModelTests: XCTestCase {
         XCTAssertNil(model.activation("conv3"))
         XCTAssertEqual(model.readoutNames, ["conv1.raw", "conv1", "pool1", "conv2.raw", "conv2", "pool2"])
     }
+
+    /// A training pass keeps the first convolution's output only for the images in
+    /// hand, so it offers no readout of it; the pooled output stays, and a later
+    /// evaluation pass brings the readout back with the same values as before.
+    func testTrainingPassLeavesNoFirstConvolutionReadout() throws {
+        let model = try Model(network: TestNetworks.convolutional(), seed: 2)
+        var rng = SeededGenerator(seed: 3)
+        let x = (0..<(2 * 784)).map { _ in rng.uniform(0, 1) }
+        _ = model.outputs(x, count: 2)
+        let before = try XCTUnwrap(model.activation("conv1.raw"))
+        model.prepare(maxBatch: 2)
+        var input = x
+        _ = input.withUnsafeMutableBufferPointer { model.forward($0.baseAddress!, n: 2, training: true) }
+        XCTAssertNil(model.activation("conv1.raw"))
+        XCTAssertEqual(model.activation("pool1")?.shape, [2, 32, 14, 14])
+        _ = model.outputs(x, count: 2)
+        XCTAssertEqual(try XCTUnwrap(model.activation("conv1.raw")).values, before.values)
+    }
 }
