@@ -66,8 +66,8 @@ struct ConvolutionPoolStage {
     /// not wanted and its parameter gradients are; false (nothing done) otherwise.
     func backwardParametersOnly(_ dy: UnsafeMutablePointer<Float>, n: Int) -> Bool {
         guard pool.isPairwise, conv.computesParameterGradients else { return false }
-        let perStep = Self.imagesPerStep * pool.inputFloatsPerImage, perImage = pool.inputFloatsPerImage
-        let buffers = stepGradients.reserve(parts: Engine.parts(for: n, minimum: 1), floats: perStep)
+        let perImage = pool.inputFloatsPerImage
+        let buffers = stepGradients.reserve(parts: conv.partCount(n), floats: Self.imagesPerStep * perImage)
         conv.backwardDirectParameters(n: n, imagesPerStep: Self.imagesPerStep) { images, part in
             let buffer = buffers[part]
             pool.backwardImages(dy, images: images, into: buffer - images.lowerBound * perImage)

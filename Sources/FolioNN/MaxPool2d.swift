@@ -156,8 +156,8 @@ public final class MaxPool2d: Layer {
     }
 
     /// For `ConvolutionPoolStage`: the pairwise backward pass over any range of
-    /// images. `dx` is where image 0's input gradient would start: the caller may point it
-    /// before a small buffer that holds only `images`.
+    /// images. `dx` is where image 0's input gradient would start: the caller may
+    /// point it before a small buffer that holds only `images`.
     func backwardImages(_ dy: UnsafeMutablePointer<Float>, images: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
         precondition(isPairwise && argmaxIsCurrent, "\(name): backward after a forward pass marked inference-only")
         backwardPairwise(dy, images: images, into: dx)
