@@ -34,7 +34,13 @@ let hostHasAVX2: Bool = {
     return false
     #endif
 }()
+// The engine reaches its buffers through class properties (`FloatStorage.pointer`,
+// a layer's workspaces), and Swift checks every such access for exclusivity at run
+// time: a runtime call in the innermost loops of the kernels that fetch a pointer
+// per pixel or per tile. The engine's kernels work on raw pointers, which these
+// checks never covered, so they are compiled without them.
 let engineSettings: [SwiftSetting] = alwaysOptimised
+    + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
     + (hostHasAVX2 ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("FOLIO_AVX2")] : [])
 
 let package = Package(

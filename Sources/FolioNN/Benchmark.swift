@@ -68,7 +68,7 @@ public enum Benchmark {
                 model.backward(grad.pointer, n: batch, needInputGradient: false)
                 optimizer.update()
             } else {
-                _ = model.forward(input, n: batch, training: false, inferenceOnly: true)
+                _ = model.forward(input, n: batch, training: false, inferenceOnly: true, keepingReadouts: false)
             }
         }
         for b in 0..<min(20, count) { step(b) }

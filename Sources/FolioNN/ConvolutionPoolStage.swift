@@ -30,11 +30,12 @@ struct ConvolutionPoolStage {
     }
 
     /// Returns the three layers' outputs (the ReLU's is the convolution's, as when it
-    /// is folded). In training the convolution's output is kept only for the images
-    /// in hand, in a small buffer per part, and reported as nil: backward needs the
-    /// pool's output and argmax, never the convolution's, and writing the
-    /// batch-sized output cost the same refetch of stale lines as its gradient did.
-    func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool)
+    /// is folded). In training, and whenever `keepsConvolution` is off, the
+    /// convolution's output is kept only for the images in hand, in a small buffer
+    /// per part, and reported as nil: backward needs the pool's output and argmax,
+    /// never the convolution's, and writing the batch-sized output cost the same
+    /// refetch of stale lines as its gradient did.
+    func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool, keepsConvolution: Bool = true)
         -> (conv: UnsafeMutablePointer<Float>?, relu: UnsafeMutablePointer<Float>?, pool: UnsafeMutablePointer<Float>) {
         let convolved = conv.beginDirectForward(x)
         let activated = relu.forward(convolved, n: n, training: training)
@@ -46,20 +47,21 @@ struct ConvolutionPoolStage {
         let pooled = pool.beginPairwiseForward()
         let parts = Engine.parts(for: n, minimum: 1)
         let perImage = conv.outputFloatsPerImage
-        let buffers = training ? stepOutputs.reserve(parts: parts, floats: Self.imagesPerStep * perImage) : []
+        let inPlace = training || !keepsConvolution
+        let buffers = inPlace ? stepOutputs.reserve(parts: parts, floats: Self.imagesPerStep * perImage) : []
         Engine.run(parts: parts) { part in
             let r = Engine.range(part, of: parts, count: n)
             var start = r.lowerBound
             while start < r.upperBound {
                 let images = start..<min(start + Self.imagesPerStep, r.upperBound)
                 // Where image 0 would start, so that `images` land in the part's buffer.
-                let y = training ? buffers[part] - images.lowerBound * perImage : convolved
+                let y = inPlace ? buffers[part] - images.lowerBound * perImage : convolved
                 conv.forwardDirect(x, images: images, y: y)
                 pool.forwardImages(y, images: images)
                 start = images.upperBound
             }
         }
-        return training ? (nil, nil, pooled) : (convolved, activated, pooled)
+        return inPlace ? (nil, nil, pooled) : (convolved, activated, pooled)
     }
 
     /// Backward through the three layers when the convolution's input gradient is

@@ -83,7 +83,11 @@ public final class Model {
     /// outputs unkept (`activation` then returns nil). `inferenceOnly` promises that
     /// no backward pass follows (evaluation, predictions), so the layers may skip
     /// what only backward needs, such as where each pooled maximum came from.
-    public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool, inferenceOnly: Bool = false) -> UnsafeMutablePointer<Float> {
+    /// `keepingReadouts` off (evaluation over a data set, benchmarks) lets a
+    /// convolution–pool stage keep the convolution's output only for the images in
+    /// hand, so `activation` has no conv readout for that pass.
+    public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool, inferenceOnly: Bool = false,
+                        keepingReadouts: Bool = true) -> UnsafeMutablePointer<Float> {
         precondition(n > 0 && n <= maxBatch, "batch of \(n) but the model is prepared for \(maxBatch)")
         precondition(!(training && inferenceOnly), "a training pass is always followed by backward")
         for pool in pools { pool.recordsArgmax = !inferenceOnly }
@@ -91,7 +95,7 @@ public final class Model {
         var i = 0
         while i < layers.count {
             if let stage = stages[i] {
-                let out = stage.forward(a, n: n, training: training)
+                let out = stage.forward(a, n: n, training: training, keepsConvolution: keepingReadouts)
                 layerOutputs[i] = out.conv; layerOutputs[i + 1] = out.relu; layerOutputs[i + 2] = out.pool
                 a = out.pool
                 i += 3

@@ -142,7 +142,7 @@ extension Model {
         for batch in sampler.batches(epoch: 0) {
             let n = batch.count
             sampler.fill(batch, into: x.pointer, labels: &labels)
-            let out = forward(x.pointer, n: n, training: false, inferenceOnly: true)
+            let out = forward(x.pointer, n: n, training: false, inferenceOnly: true, keepingReadouts: false)
             lossSum += Double(labels.withUnsafeBufferPointer {
                 loss.loss(out, labels: $0.baseAddress!, rows: n, classes: k, grad: nil)
             })

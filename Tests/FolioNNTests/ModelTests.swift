@@ -240,4 +240,24 @@ final class ModelTests: XCTestCase {
         _ = model.outputs(x, count: 2)
         XCTAssertEqual(try XCTUnwrap(model.activation("conv1.raw")).values, before.values)
     }
+
+    /// An evaluation pass that keeps no readouts (as `evaluate` runs over a data set)
+    /// leaves no first-convolution readout but gives the same outputs, bit for bit,
+    /// as the pass that keeps them.
+    func testEvaluationWithoutReadoutsGivesTheSameOutputs() throws {
+        let model = try Model(network: TestNetworks.convolutional(), seed: 2)
+        var rng = SeededGenerator(seed: 4)
+        let x = (0..<(3 * 784)).map { _ in rng.uniform(0, 1) }
+        let kept = model.outputs(x, count: 3)
+        XCTAssertNotNil(model.activation("conv1.raw"))
+        model.prepare(maxBatch: 3)
+        var input = x
+        let unkept = input.withUnsafeMutableBufferPointer {
+            Array(UnsafeBufferPointer(start: model.forward($0.baseAddress!, n: 3, training: false, inferenceOnly: true,
+                                                           keepingReadouts: false), count: 30))
+        }
+        XCTAssertNil(model.activation("conv1.raw"))
+        XCTAssertEqual(model.activation("pool1")?.shape, [3, 32, 14, 14])
+        XCTAssertEqual(unkept, kept)
+    }
 }
