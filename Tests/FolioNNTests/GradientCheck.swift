@@ -149,6 +149,40 @@ final class LayerGradientTests: XCTestCase {
         }
     }
 
+    /// 2×2 pooling over even sizes and any channel count from 8 (the small CNN's 10
+    /// and 20): eight channels at a time, the last vector overlapping the one before.
+    /// Values, ties, argmax and gradients bit for bit the generic path's, with the
+    /// ReLU folded in or not, and in an inference-only pass (no argmax recorded).
+    func testPairwisePoolingOnAnyChannelCountMatchesTheGenericPath() throws {
+        var rng = SeededGenerator(seed: 16)
+        for shape in [[10, 8, 6], [20, 4, 4], [8, 2, 2], [13, 6, 4], [17, 2, 8]] {
+            let n = 3, outCount = n * shape[0] * (shape[1] / 2) * (shape[2] / 2)
+            let x = (0..<(n * shape.reduce(1, *))).map { _ in Float(Int(rng.uniform(-4, 4))) / 2 }
+            let dy = (0..<outCount).map { _ in rng.uniform(-1, 1) }
+            for fold in [false, true] {
+                var training: [[Float]] = [], inference: [[Float]] = []
+                for fast in [true, false] {
+                    let pool = MaxPool2d(name: "pool", kernel: 2)
+                    pool.appliesReLU = fold
+                    pool.twoByTwoPath = fast
+                    pool.allocate(maxBatch: n, input: shape)
+                    XCTAssertEqual(pool.isPairwise, fast)
+                    var input = x, upstream = dy
+                    let y = input.withUnsafeMutableBufferPointer { pool.forward($0.baseAddress!, n: n, training: true) }
+                    let forward = Array(UnsafeBufferPointer(start: y, count: outCount))
+                    let dx = upstream.withUnsafeMutableBufferPointer { pool.backward($0.baseAddress!, n: n, needInputGradient: true)! }
+                    training.append(forward + Array(UnsafeBufferPointer(start: dx, count: x.count)))
+                    pool.recordsArgmax = false
+                    let maxima = input.withUnsafeMutableBufferPointer { pool.forward($0.baseAddress!, n: n, training: false) }
+                    inference.append(Array(UnsafeBufferPointer(start: maxima, count: outCount)))
+                }
+                XCTAssertEqual(training[0], training[1], "\(shape), ReLU folded: \(fold)")
+                XCTAssertEqual(inference[0], inference[1], "\(shape), ReLU folded: \(fold), inference only")
+                XCTAssertEqual(inference[0], Array(training[0][0..<outCount]), "\(shape): inference and training maxima")
+            }
+        }
+    }
+
     func testReLU() throws {
         var rng = SeededGenerator(seed: 4)
         try GradientCheck.check(ReLU(name: "relu"), shape: [10], n: 3, x: GradientCheck.distinctValues(30, &rng))
