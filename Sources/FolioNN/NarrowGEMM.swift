@@ -9,11 +9,10 @@
 /// Forward: y = bias + fields · Wᵀ, per image, stored straight into the output.
 /// dW: accumulated in place as fieldsᵀ · dY over the part's images, image by image.
 /// dX: each output pixel's field gradient (its dY times the weights) is added
-/// onto its receptive field in the input gradient, with no batch-sized col2im
-/// buffer. Pixels go down each output column in turn: pixel (oy + 1, ox) then
-/// adds to exactly the addresses pixel (oy, ox) wrote one kernel row lower, so
-/// each load meets a store of the same size and place (forwarded by the core)
-/// instead of a store shifted by a few channels, which the core cannot forward.
+/// onto its receptive field in the input gradient, a few pixels of an output row
+/// at a time through a buffer that stays in the L1 cache, with no batch-sized
+/// col2im buffer. (Going down the output columns instead, so that each pixel adds
+/// to exactly the places the one above it wrote, was slower.)
 extension Conv2d {
     var usesNarrowWidth: Bool { algorithm == .narrowWidth && !usesDirectPath }
 
@@ -156,21 +155,22 @@ extension Conv2d {
         }
     }
 
-    /// Adds one image's input gradient onto `image`: output columns in turn, down
-    /// each column `narrowFieldRows` pixels at a time, their field gradients
-    /// dY · W computed into `fieldGrads` and added onto their receptive fields.
+    /// Adds one image's input gradient onto `image`: output rows in turn, along
+    /// each row `narrowFieldRows` pixels at a time, their field gradients dY · W
+    /// computed into `fieldGrads` (their dY rows are contiguous) and added onto
+    /// their receptive fields.
     private func addInputGradient(_ dyImage: UnsafePointer<Float>, into image: UnsafeMutablePointer<Float>,
                                   fieldGrads: UnsafeMutablePointer<Float>) {
         let cout = outChannels, oh = outputHeight, ow = outputWidth, padded = narrowPaddedPatch
         let weights = UnsafePointer(flippedWeight.pointer)
-        for ox in 0..<ow {
-            var oy = 0
-            while oy < oh {
-                let count = min(Self.narrowFieldRows, oh - oy)
-                SmallGEMM.multiply(dyImage + (oy * ow + ox) * cout, rowStride: ow * cout, depthStride: 1, rows: count, depth: cout,
+        for oy in 0..<oh {
+            var ox = 0
+            while ox < ow {
+                let count = min(Self.narrowFieldRows, ow - ox)
+                SmallGEMM.multiply(dyImage + (oy * ow + ox) * cout, rowStride: cout, depthStride: 1, rows: count, depth: cout,
                                    weights, fieldGrads, n: padded, accumulate: false)
-                for j in 0..<count { addField(UnsafePointer(fieldGrads + j * padded), onto: image, oy: oy + j, ox: ox) }
-                oy += count
+                for j in 0..<count { addField(UnsafePointer(fieldGrads + j * padded), onto: image, oy: oy, ox: ox + j) }
+                ox += count
             }
         }
     }
