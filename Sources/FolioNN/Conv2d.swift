@@ -37,16 +37,18 @@ public final class Conv2d: Layer {
     /// Floats of one sample's output.
     var outputFloatsPerImage: Int { oh * ow * outChannels }
     var outputWidth: Int { ow }
-    /// The direct path's weights, tap-major ([tap][out]).
+    /// The direct path's weights, tap-major ([tap][out]); for narrow width, the same
+    /// padded to whole vectors of outputs, then the padded bias.
     let tapMajor = FloatStorage(count: 1)
     private let output = FloatStorage(count: 1)
     private let inputGrad = FloatStorage(count: 1)
     /// The kernel flipped in both directions, [in][kh][kw][out]: the weights of the
-    /// convolution of dY that gives dX (see `backward`).
+    /// convolution of dY that gives dX (see `backward`); for narrow width, the
+    /// weights [out][patch] with the patch padded to 16 floats, for dX.
     let flippedWeight = FloatStorage(count: 1)
-    /// Per part: im2col rows and their gradient (for Winograd: V, and M or
-    /// dM), and partial weight and bias gradients, summed in part order after the
-    /// parallel pass.
+    /// Per part: im2col rows and their gradient (for Winograd: V, and M or dM;
+    /// for narrow width, a padded image and `narrowScratchFloats`), and partial
+    /// weight and bias gradients, summed in part order after the parallel pass.
     var cols: [FloatStorage] = []
     var colGrad: [FloatStorage] = []
     var weightPartials: [FloatStorage] = []
