@@ -85,9 +85,14 @@ final class LayerGradientTests: XCTestCase {
     func testConv2dPaddedStrided() throws {
         var rng = SeededGenerator(seed: 1)
         for (k, s, p) in [(3, 1, 1), (3, 2, 0), (2, 1, 0), (5, 1, 2)] {
-            let conv = Conv2d(name: "c\(k)\(s)\(p)", inChannels: 2, outChannels: 3, kernel: k, stride: s, padding: p, rng: &rng)
+            // Few outputs: narrow width by default, and unrolled when asked.
             let x = GradientCheck.randomArray(2 * 6 * 6 * 2, &rng)
-            try GradientCheck.check(conv, shape: [2, 6, 6], n: 2, x: x)
+            for algorithm in [Conv2d.Algorithm.narrowWidth, .unrolled] {
+                let conv = Conv2d(name: "c\(k)\(s)\(p)", inChannels: 2, outChannels: 3, kernel: k, stride: s, padding: p, rng: &rng)
+                XCTAssertEqual(conv.algorithm, .narrowWidth)
+                conv.algorithm = algorithm
+                try GradientCheck.check(conv, shape: [2, 6, 6], n: 2, x: x)
+            }
             // One input channel and a multiple of 8 outputs: the direct path, in a group
             // of 32 channels and one of 8.
             let first = Conv2d(name: "d\(k)\(s)\(p)", inChannels: 1, outChannels: 40, kernel: k, stride: s, padding: p, rng: &rng)
@@ -100,6 +105,7 @@ final class LayerGradientTests: XCTestCase {
     func testConv2dAcrossSeveralChunks() throws {
         var rng = SeededGenerator(seed: 12)
         let conv = Conv2d(name: "chunks", inChannels: 2, outChannels: 3, kernel: 3, stride: 1, padding: 1, rng: &rng)
+        conv.algorithm = .unrolled
         let n = (2 * Conv2d.maxChunkImages + 3) * Engine.threads * Engine.partsPerThread
         try GradientCheck.check(conv, shape: [2, 3, 3], n: n, x: GradientCheck.randomArray(n * 18, &rng))
     }
