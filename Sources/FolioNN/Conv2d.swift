@@ -1,11 +1,13 @@
 import COpenBLAS
 import FolioData
 
-/// 2-D convolution (cross-correlation, as PyTorch), computed one of three ways:
+/// 2-D convolution (cross-correlation, as PyTorch), computed one of four ways:
 /// directly for one input channel and a multiple of 8 output channels
 /// (Conv2dDirect.swift), by Winograd's minimal
 /// filtering for stride-1 3 × 3 and 5 × 5 kernels on multiples of 16 channels
-/// (Conv2dWinograd.swift), and otherwise by im2col + one GEMM per chunk of images.
+/// (Conv2dWinograd.swift), image by image with a narrow product kernel for at
+/// most 24 output channels (NarrowGEMM.swift), and otherwise by im2col + one GEMM
+/// per chunk of images.
 /// Channels-last activations make each im2col row a run of contiguous copies and
 /// the GEMM output already the next layer's layout.
 public final class Conv2d: Layer {
@@ -35,16 +37,18 @@ public final class Conv2d: Layer {
     /// Floats of one sample's output.
     var outputFloatsPerImage: Int { oh * ow * outChannels }
     var outputWidth: Int { ow }
-    /// The direct path's weights, tap-major ([tap][out]).
+    /// The direct path's weights, tap-major ([tap][out]); for narrow width, the same
+    /// padded to whole vectors of outputs, then the padded bias.
     let tapMajor = FloatStorage(count: 1)
     private let output = FloatStorage(count: 1)
     private let inputGrad = FloatStorage(count: 1)
     /// The kernel flipped in both directions, [in][kh][kw][out]: the weights of the
-    /// convolution of dY that gives dX (see `backward`).
-    private let flippedWeight = FloatStorage(count: 1)
-    /// Per part: im2col rows and their gradient (for Winograd: V, and M or
-    /// dM), and partial weight and bias gradients, summed in part order after the
-    /// parallel pass.
+    /// convolution of dY that gives dX (see `backward`); for narrow width, the
+    /// weights [out][patch] with the patch padded to 16 floats, for dX.
+    let flippedWeight = FloatStorage(count: 1)
+    /// Per part: im2col rows and their gradient (for Winograd: V, and M or dM;
+    /// for narrow width, a padded image and `narrowScratchFloats`), and partial
+    /// weight and bias gradients, summed in part order after the parallel pass.
     var cols: [FloatStorage] = []
     var colGrad: [FloatStorage] = []
     var weightPartials: [FloatStorage] = []
@@ -66,12 +70,17 @@ public final class Conv2d: Layer {
         case unrolled
         /// Winograd's F(m × m, r × r) (see Conv2dWinograd.swift).
         case winograd
+        /// Unrolled image by image, the products by a kernel that holds a row of at
+        /// most 24 output channels in registers (see NarrowGEMM.swift).
+        case narrowWidth
     }
     /// Winograd where it applies (stride 1, 3 × 3 or 5 × 5 kernels, channel counts
-    /// that are multiples of 16), else unrolled. Tests set it to compare the two.
+    /// that are multiples of 16), else narrow width for at most 24 output channels,
+    /// else unrolled. Tests set it to compare them.
     public var algorithm: Algorithm {
         didSet {
-            precondition(algorithm == .unrolled || winogradTransform != nil, "\(name): Winograd does not apply")
+            precondition(algorithm != .winograd || winogradTransform != nil, "\(name): Winograd does not apply")
+            precondition(algorithm != .narrowWidth || outChannels <= NarrowGEMM.maxWidth, "\(name): too wide for narrowWidth")
             guard algorithm != oldValue else { return }
             // A backward pass must follow a forward pass of the same algorithm.
             input = nil; colsHoldWholeBatch = false
@@ -96,7 +105,8 @@ public final class Conv2d: Layer {
         bias = Parameter(name: name + ".bias", shape: [outChannels])
         let winograd = Self.winogradApplies(kernel: kernel, stride: stride, inChannels: inChannels, outChannels: outChannels)
         winogradTransform = winograd ? WinogradTransform(m: Self.winogradTileSize(kernel: kernel), r: kernel) : nil
-        algorithm = winograd ? .winograd : .unrolled
+        algorithm = winograd ? .winograd
+            : Self.narrowWidthApplies(inChannels: inChannels, outChannels: outChannels) ? .narrowWidth : .unrolled
         let fanIn = inChannels * kernel * kernel
         initialiseUniform(weight, fanIn: fanIn, rng: &rng)
         initialiseUniform(bias, fanIn: fanIn, rng: &rng)
@@ -126,7 +136,12 @@ public final class Conv2d: Layer {
         output.reserve(maxBatch * oh * ow * outChannels)
         inputGrad.reserve(maxBatch * h * w * inChannels)
         tapMajor.reserve(patch * outChannels)
-        if transposedInputGradient && !usesWinograd { flippedWeight.reserve(patch * outChannels) }
+        if usesNarrowWidth {
+            let floats = narrowWeightFloats
+            tapMajor.reserve(floats.forward); flippedWeight.reserve(floats.input)
+        } else if transposedInputGradient && !usesWinograd {
+            flippedWeight.reserve(patch * outChannels)
+        }
         if usesWinograd {
             let floats = winogradPlanes * inChannels * outChannels
             winogradU.reserve(floats); winogradUT.reserve(floats)
@@ -159,6 +174,10 @@ public final class Conv2d: Layer {
         for p in 0..<parts where partImages[p] < perPart {
             if usesDirectPath {
                 directPatches[p].reserve(max(perPart * oh * ow, outChannels) * patch)
+            } else if usesNarrowWidth {
+                // One image at a time: its copy with a border of zeros, and colGrad's scratch.
+                cols[p].reserve(padding > 0 ? (h + 2 * padding) * (w + 2 * padding) * inChannels : 1)
+                colGrad[p].reserve(narrowScratchFloats)
             } else if usesWinograd {
                 let perImage = winogradFloatsPerImage
                 cols[p].reserve(chunk * perImage.v); colGrad[p].reserve(chunk * perImage.m)
@@ -345,6 +364,10 @@ public final class Conv2d: Layer {
             forwardWinograd(x, n: n, into: output.pointer)
             return output.pointer
         }
+        if usesNarrowWidth {
+            forwardNarrow(x, n: n, into: output.pointer)
+            return output.pointer
+        }
         let y = output.pointer, cout = outChannels, pixels = oh * ow, p = patch
         let parts = partCount(n)
         let b = bias.value.pointer, wgt = weight.value.pointer, unrolling = inputUnrolling
@@ -376,6 +399,11 @@ public final class Conv2d: Layer {
         let parameterGradients = computesParameterGradients
         if usesWinograd {
             backwardWinograd(x, dy, n: n, dx: dx)
+            return dx
+        }
+        if usesNarrowWidth {
+            backwardNarrow(x, dy, n: n, dx: dx, parameterGradients: parameterGradients)
+            if parameterGradients { sumPartials(parts) }
             return dx
         }
         if usesDirectPath {

@@ -47,9 +47,14 @@ public final class MaxPool2d: Layer {
         }
     }
 
-    /// 2×2 windows with stride 2 over even sizes and channels in multiples of 8:
-    /// the SimpleCNN's case, done eight channels at a time.
-    var isPairwise: Bool { kernel == 2 && stride == 2 && h % 2 == 0 && w % 2 == 0 && c % 8 == 0 }
+    /// 2×2 windows with stride 2 over even sizes and at least 8 channels (the
+    /// SimpleCNN's 32, the small CNN's 10 and 20), done eight channels at a time.
+    /// When the channels are not a multiple of 8 the last vector overlaps the one
+    /// before: its lanes' values, argmax and gradients are the same when written
+    /// twice, as each is a function of its own channel only and is stored, never added.
+    var isPairwise: Bool {
+        kernel == 2 && stride == 2 && h % 2 == 0 && w % 2 == 0 && c >= 8 && twoByTwoPath
+    }
 
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
         argmaxIsCurrent = recordsArgmax
@@ -67,7 +72,7 @@ public final class MaxPool2d: Layer {
         return output.pointer
     }
 
-    /// Off in tests only, to compare the 2×2 path with the generic one.
+    /// Off in tests only, to compare the 2×2 paths (pairwise and scalar) with the generic one.
     var twoByTwoPath = true
 
     /// 2×2 windows, stride 2, any channel count (the problem set's small CNN has 10 and
@@ -181,8 +186,9 @@ public final class MaxPool2d: Layer {
                 for ox in 0..<ow {
                     let p0 = image + (2 * oy * w + 2 * ox) * c
                     let out = y + ((img * oh + oy) * ow + ox) * c
-                    var ch = 0
-                    while ch < c {
+                    var next = 0
+                    while next < c {
+                        let ch = min(next, c - 8)
                         let p = p0 + ch
                         // The same strict comparisons as with argmax, so the values are identical.
                         var best = load8(p)
@@ -194,7 +200,7 @@ public final class MaxPool2d: Layer {
                         best.replace(with: v, where: v .> best)
                         if relu { best.replace(with: zero, where: best .< zero) }
                         store8(best, out + ch)
-                        ch += 8
+                        next += 8
                     }
                 }
             }
@@ -211,8 +217,9 @@ public final class MaxPool2d: Layer {
                 for ox in 0..<ow {
                     let start = (2 * oy * w + 2 * ox) * c
                     let o = ((img * oh + oy) * ow + ox) * c
-                    var ch = 0
-                    while ch < c {
+                    var next = 0
+                    while next < c {
+                        let ch = min(next, c - 8)
                         let p = image + start + ch
                         // Ties keep the earlier pixel (strict comparisons), as PyTorch.
                         var best = load8(p)
@@ -233,7 +240,7 @@ public final class MaxPool2d: Layer {
                         if appliesReLU { best.replace(with: zero, where: best .< zero) }
                         store8(best, y + o + ch)
                         UnsafeMutableRawPointer(argmax + o + ch).storeBytes(of: at, as: SIMD8<Int32>.self)
-                        ch += 8
+                        next += 8
                     }
                 }
             }
@@ -260,8 +267,9 @@ public final class MaxPool2d: Layer {
                 for ox in 0..<ow {
                     let start = (2 * oy * w + 2 * ox) * c
                     let o = ((img * oh + oy) * ow + ox) * c
-                    var ch = 0
-                    while ch < c {
+                    var next = 0
+                    while next < c {
+                        let ch = min(next, c - 8)
                         var g = load8(dy + o + ch)
                         if appliesReLU { g.replace(with: zero, where: load8(y + o + ch) .<= zero) }
                         let at = UnsafeRawPointer(argmax + o + ch).loadUnaligned(as: SIMD8<Int32>.self)
@@ -271,7 +279,7 @@ public final class MaxPool2d: Layer {
                         store8(zero.replacing(with: g, where: at .== base &+ Int32(c)), q + c)
                         store8(zero.replacing(with: g, where: at .== base &+ Int32(rowStride)), q + rowStride)
                         store8(zero.replacing(with: g, where: at .== base &+ Int32(rowStride + c)), q + rowStride + c)
-                        ch += 8
+                        next += 8
                     }
                 }
             }

@@ -23,7 +23,9 @@ public enum Engine {
     /// 3: stride-1 convolutions with 3 × 3 or 5 × 5 kernels on 16k channels by Winograd.
     /// 4: work split into four parts per thread, so partial sums cover smaller ranges.
     /// 5: 5 × 5 kernels by F(4 × 4, 5 × 5) rather than F(2 × 2, 5 × 5).
-    public static let numericsVersion = 5
+    /// 6: convolutions of at most 24 output channels off the direct and Winograd
+    /// paths by the narrow-width kernel, image by image, instead of OpenBLAS.
+    public static let numericsVersion = 6
 
     nonisolated(unsafe) public private(set) static var threads = 1
     nonisolated(unsafe) private static var pool: WorkerPool?

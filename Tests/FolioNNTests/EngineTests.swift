@@ -62,13 +62,15 @@ final class EngineTests: XCTestCase {
 
     /// A convolution whose workspaces were reserved under three threads (three parts
     /// of up to two images for a batch of five) computes the same as a fresh one
-    /// when used under one (one part of five images), on the GEMM path and the
-    /// direct one-channel path.
+    /// when used under one (one part of five images), on the GEMM path, the
+    /// narrow-width path and the direct one-channel path.
     func testConvolutionReservedForMoreThreadsServesFewer() throws {
-        for (inChannels, outChannels) in [(2, 3), (1, 16)] {
+        for (inChannels, outChannels, unrolled) in [(2, 3, true), (2, 3, false), (1, 16, false)] {
             func layer() -> Conv2d {
                 var rng = SeededGenerator(seed: 9)
-                return Conv2d(name: "c", inChannels: inChannels, outChannels: outChannels, kernel: 3, stride: 1, padding: 1, rng: &rng)
+                let conv = Conv2d(name: "c", inChannels: inChannels, outChannels: outChannels, kernel: 3, stride: 1, padding: 1, rng: &rng)
+                if unrolled { conv.algorithm = .unrolled }
+                return conv
             }
             func pass(_ conv: Conv2d) -> [Float] {
                 var rng = SeededGenerator(seed: 10)
@@ -86,7 +88,7 @@ final class EngineTests: XCTestCase {
             Engine.setThreads(1)
             let fresh = layer()
             fresh.allocate(maxBatch: 5, input: [inChannels, 6, 6])
-            XCTAssertEqual(pass(reused), pass(fresh), "\(inChannels) → \(outChannels) channels")
+            XCTAssertEqual(pass(reused), pass(fresh), "\(inChannels) → \(outChannels) channels, unrolled: \(unrolled)")
         }
     }
 

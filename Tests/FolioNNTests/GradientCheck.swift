@@ -85,9 +85,14 @@ final class LayerGradientTests: XCTestCase {
     func testConv2dPaddedStrided() throws {
         var rng = SeededGenerator(seed: 1)
         for (k, s, p) in [(3, 1, 1), (3, 2, 0), (2, 1, 0), (5, 1, 2)] {
-            let conv = Conv2d(name: "c\(k)\(s)\(p)", inChannels: 2, outChannels: 3, kernel: k, stride: s, padding: p, rng: &rng)
+            // Few outputs: narrow width by default, and unrolled when asked.
             let x = GradientCheck.randomArray(2 * 6 * 6 * 2, &rng)
-            try GradientCheck.check(conv, shape: [2, 6, 6], n: 2, x: x)
+            for algorithm in [Conv2d.Algorithm.narrowWidth, .unrolled] {
+                let conv = Conv2d(name: "c\(k)\(s)\(p)", inChannels: 2, outChannels: 3, kernel: k, stride: s, padding: p, rng: &rng)
+                XCTAssertEqual(conv.algorithm, .narrowWidth)
+                conv.algorithm = algorithm
+                try GradientCheck.check(conv, shape: [2, 6, 6], n: 2, x: x)
+            }
             // One input channel and a multiple of 8 outputs: the direct path, in a group
             // of 32 channels and one of 8.
             let first = Conv2d(name: "d\(k)\(s)\(p)", inChannels: 1, outChannels: 40, kernel: k, stride: s, padding: p, rng: &rng)
@@ -100,6 +105,7 @@ final class LayerGradientTests: XCTestCase {
     func testConv2dAcrossSeveralChunks() throws {
         var rng = SeededGenerator(seed: 12)
         let conv = Conv2d(name: "chunks", inChannels: 2, outChannels: 3, kernel: 3, stride: 1, padding: 1, rng: &rng)
+        conv.algorithm = .unrolled
         let n = (2 * Conv2d.maxChunkImages + 3) * Engine.threads * Engine.partsPerThread
         try GradientCheck.check(conv, shape: [2, 3, 3], n: n, x: GradientCheck.randomArray(n * 18, &rng))
     }
@@ -146,6 +152,40 @@ final class LayerGradientTests: XCTestCase {
                 results.append(forward + Array(UnsafeBufferPointer(start: dx, count: x.count)))
             }
             XCTAssertEqual(results[0], results[1], "ReLU folded: \(fold)")
+        }
+    }
+
+    /// 2×2 pooling over even sizes and any channel count from 8 (the small CNN's 10
+    /// and 20): eight channels at a time, the last vector overlapping the one before.
+    /// Values, ties, argmax and gradients bit for bit the generic path's, with the
+    /// ReLU folded in or not, and in an inference-only pass (no argmax recorded).
+    func testPairwisePoolingOnAnyChannelCountMatchesTheGenericPath() throws {
+        var rng = SeededGenerator(seed: 16)
+        for shape in [[10, 8, 6], [20, 4, 4], [8, 2, 2], [13, 6, 4], [17, 2, 8]] {
+            let n = 3, outCount = n * shape[0] * (shape[1] / 2) * (shape[2] / 2)
+            let x = (0..<(n * shape.reduce(1, *))).map { _ in Float(Int(rng.uniform(-4, 4))) / 2 }
+            let dy = (0..<outCount).map { _ in rng.uniform(-1, 1) }
+            for fold in [false, true] {
+                var training: [[Float]] = [], inference: [[Float]] = []
+                for fast in [true, false] {
+                    let pool = MaxPool2d(name: "pool", kernel: 2)
+                    pool.appliesReLU = fold
+                    pool.twoByTwoPath = fast
+                    pool.allocate(maxBatch: n, input: shape)
+                    XCTAssertEqual(pool.isPairwise, fast)
+                    var input = x, upstream = dy
+                    let y = input.withUnsafeMutableBufferPointer { pool.forward($0.baseAddress!, n: n, training: true) }
+                    let forward = Array(UnsafeBufferPointer(start: y, count: outCount))
+                    let dx = upstream.withUnsafeMutableBufferPointer { pool.backward($0.baseAddress!, n: n, needInputGradient: true)! }
+                    training.append(forward + Array(UnsafeBufferPointer(start: dx, count: x.count)))
+                    pool.recordsArgmax = false
+                    let maxima = input.withUnsafeMutableBufferPointer { pool.forward($0.baseAddress!, n: n, training: false) }
+                    inference.append(Array(UnsafeBufferPointer(start: maxima, count: outCount)))
+                }
+                XCTAssertEqual(training[0], training[1], "\(shape), ReLU folded: \(fold)")
+                XCTAssertEqual(inference[0], inference[1], "\(shape), ReLU folded: \(fold), inference only")
+                XCTAssertEqual(inference[0], Array(training[0][0..<outCount]), "\(shape): inference and training maxima")
+            }
         }
     }
 

@@ -35,15 +35,17 @@ final class ModelTests: XCTestCase {
     /// The convolution, with weights given in PyTorch's [out, in, kh, kw] layout,
     /// against a direct NCHW cross-correlation written out in full.
     func testConvolutionMatchesDirectDefinition() throws {
-        try checkConvolution(cin: 3, cout: 4, k: 3, s: 2, pad: 1)
+        try checkConvolution(cin: 3, cout: 4, k: 3, s: 2, pad: 1)  // narrow width
+        try checkConvolution(cin: 3, cout: 4, k: 3, s: 2, pad: 1, algorithm: .unrolled)
         try checkConvolution(cin: 1, cout: 16, k: 3, s: 1, pad: 1)  // the direct one-channel path
         try checkConvolution(cin: 1, cout: 8, k: 5, s: 2, pad: 0)
     }
 
-    private func checkConvolution(cin: Int, cout: Int, k: Int, s: Int, pad: Int) throws {
+    private func checkConvolution(cin: Int, cout: Int, k: Int, s: Int, pad: Int, algorithm: Conv2d.Algorithm? = nil) throws {
         var rng = SeededGenerator(seed: 3)
         let (h, w, n) = (7, 6, 2)
         let conv = Conv2d(name: "c", inChannels: cin, outChannels: cout, kernel: k, stride: s, padding: pad, rng: &rng)
+        if let algorithm { conv.algorithm = algorithm }
         let wt = conv.weight.torchValues(), b = Array(conv.bias.values)
         let nchw = (0..<(n * cin * h * w)).map { _ in rng.uniform(-1, 1) }
         var nhwc = [Float](repeating: 0, count: nchw.count)

@@ -69,21 +69,6 @@ final class WinogradTests: XCTestCase {
         }
     }
 
-    /// One forward and backward pass of `conv` on `x` and `dy`; the parameter
-    /// gradients are nil when the layer is told not to compute them.
-    private func pass(_ conv: Conv2d, x: [Float], dy: [Float], n: Int, needInputGradient: Bool = true)
-        -> (y: [Float], dx: [Float]?, dw: [Float], db: [Float]) {
-        var x = x, dy = dy
-        return x.withUnsafeMutableBufferPointer { xp in
-            dy.withUnsafeMutableBufferPointer { dp in
-                let y = Array(UnsafeBufferPointer(start: conv.forward(xp.baseAddress!, n: n, training: true), count: dp.count))
-                let dx = conv.backward(dp.baseAddress!, n: n, needInputGradient: needInputGradient)
-                    .map { Array(UnsafeBufferPointer(start: $0, count: xp.count)) }
-                return (y, dx, Array(conv.weight.gradients), Array(conv.bias.gradients))
-            }
-        }
-    }
-
     /// Forward, dX, dW and db of the Winograd path against the unrolled (im2col)
     /// path with the same weights: sizes with whole and partial edge tiles, padded
     /// (by up to k − 1, so some patches lie wholly in the padding) and valid, one
@@ -104,30 +89,11 @@ final class WinogradTests: XCTestCase {
         for threads in [1, 2, 3] {
             Engine.setThreads(threads)
             for c in cases {
-                var rng = SeededGenerator(seed: 5)
-                let fast = Conv2d(name: "w", inChannels: c.cin, outChannels: c.cout, kernel: c.k, padding: c.pad, rng: &rng)
-                rng = SeededGenerator(seed: 5)
-                let plain = Conv2d(name: "u", inChannels: c.cin, outChannels: c.cout, kernel: c.k, padding: c.pad, rng: &rng)
-                XCTAssertEqual(fast.algorithm, .winograd)
-                plain.algorithm = .unrolled
-                let shape = [c.cin, c.h, c.w], out = try fast.outputShape(for: shape)
-                fast.allocate(maxBatch: c.n, input: shape); plain.allocate(maxBatch: c.n, input: shape)
-                let x = GradientCheck.randomArray(c.n * c.cin * c.h * c.w, &rng)
-                let dy = GradientCheck.randomArray(c.n * out.reduce(1, *), &rng)
                 let label = "\(c), \(threads) threads"
-                let a = pass(fast, x: x, dy: dy, n: c.n), b = pass(plain, x: x, dy: dy, n: c.n)
-                assertClose(a.y, b.y, "\(label) output")
-                assertClose(a.dx!, b.dx!, "\(label) input gradient")
-                assertClose(a.dw, b.dw, "\(label) weight gradient")
-                assertClose(a.db, b.db, "\(label) bias gradient")
-                // The parameter gradients without dX.
-                let noInput = pass(fast, x: x, dy: dy, n: c.n, needInputGradient: false)
-                XCTAssertNil(noInput.dx)
-                XCTAssertEqual(noInput.dw, a.dw, "\(label): dW without dX")
-                // dX alone (optimising pixels): V is never computed, dV fills its buffer.
-                fast.computesParameterGradients = false
-                let inputOnly = pass(fast, x: x, dy: dy, n: c.n)
-                XCTAssertEqual(inputOnly.dx!, a.dx!, "\(label): dX without dW")
+                let compared = try compareWithUnrolled(.winograd, inChannels: c.cin, outChannels: c.cout, kernel: c.k,
+                                                       padding: c.pad, shape: [c.cin, c.h, c.w], n: c.n, seed: 5, label: label)
+                // dX alone: V is never computed, dV fills its buffer.
+                checkPartialPasses(compared, label)
             }
         }
     }
@@ -209,13 +175,5 @@ final class WinogradTests: XCTestCase {
         }
         XCTAssertTrue(conv.weight.gradients.allSatisfy { $0 == 3 })
         XCTAssertTrue(dx.contains { $0 != 0 })
-    }
-
-    private func assertClose(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, what, file: file, line: line)
-        let scale = b.reduce(Float(0)) { max($0, abs($1)) }
-        var worst: Float = 0
-        for i in a.indices { worst = max(worst, abs(a[i] - b[i])) }
-        XCTAssertLessThan(worst, 1e-5 * max(scale, 1) * 10, "\(what): largest difference \(worst) of \(scale)", file: file, line: line)
     }
 }
