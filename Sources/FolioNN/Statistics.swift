@@ -120,3 +120,53 @@ public func holmAdjusted(_ pValues: [Double]) -> [Double] {
     }
     return adjusted
 }
+
+/// The Mann–Whitney rank-sum test of two independent samples, such as the per-epoch
+/// times of two training runs: each epoch is one measurement, so whether one run's
+/// epochs are slower is asked of their ranks, not of their extremes (two samples of
+/// fifteen whose ranges overlap by one value can still differ beyond doubt).
+///
+/// U counts the pairs (x from the first sample, y from the second) with x > y, a tie
+/// as one half. Under the null hypothesis "neither sample tends to be larger" every
+/// order of the pooled values is equally likely; the two-sided exact p-value is
+///     p = min(1, 2 · P(U ≤ min(U, n₁n₂ − U))),
+/// with U's distribution counted over those orders as if there were no ties, and a
+/// half-integer U (from ties) rounded away from the tail, as SciPy's
+/// `method="exact"` does: the p-value errs on the side of "no difference".
+public struct RankSumTest: Equatable, Sendable {
+    public let u: Double
+    public let pValue: Double
+
+    public init(_ first: [Double], _ second: [Double]) {
+        precondition(!first.isEmpty && !second.isEmpty, "a rank-sum test needs two non-empty samples")
+        var u = 0.0
+        for x in first { for y in second { u += x > y ? 1 : x == y ? 0.5 : 0 } }
+        self.u = u
+        let lower = min(u, Double(first.count * second.count) - u)
+        pValue = min(1, 2 * Self.cumulative(atMost: Int(lower.rounded(.up)), first.count, second.count))
+    }
+
+    /// P(U ≤ k) for samples of n₁ and n₂ distinct values under the null hypothesis.
+    /// With f(i, j)[u] the orders of i first-sample and j second-sample values in
+    /// which u pairs have the first larger, the largest value is either from the first
+    /// sample (above all j others: f(i − 1, j)[u − j]) or from the second (f(i, j − 1)[u]).
+    static func cumulative(atMost k: Int, _ n1: Int, _ n2: Int) -> Double {
+        guard k >= 0 else { return 0 }
+        // counts[j] is f(i, j) for the current i, starting from i = 0 (one order each).
+        var counts = (0...n2).map { _ in [1.0] }
+        for i in 1...n1 {
+            var next: [[Double]] = [[1.0]]  // f(i, 0): one order, u = 0
+            for j in 1...n2 {
+                var f = [Double](repeating: 0, count: i * j + 1)
+                for (u, c) in counts[j].enumerated() { f[u + j] += c }       // largest from the first sample
+                for (u, c) in next[j - 1].enumerated() { f[u] += c }         // largest from the second
+                next.append(f)
+            }
+            counts = next
+        }
+        let f = counts[n2], total = f.reduce(0, +)
+        return f.prefix(k + 1).reduce(0, +) / total
+    }
+
+    public func isSignificant(at alpha: Double = 0.05) -> Bool { pValue < alpha }
+}

@@ -66,15 +66,29 @@ final class PredictionAndRunTests: XCTestCase {
         XCTAssertNil(RunComparison.selectedEpoch([record(1, loss: 1, test: 0.9)]))  // no validation set
     }
 
-    func testEpochTimesCallASlowdownOnlyWithoutOverlap() {
-        let apart = BatchNormChapter.EpochTimes(plain: [record(1, loss: 1, test: nil, seconds: 10), record(2, loss: 1, test: nil, seconds: 11)],
-                                                bn: [record(1, loss: 1, test: nil, seconds: 12), record(2, loss: 1, test: nil, seconds: 13)])
+    /// A slowdown is called only when the rank-sum test over the epochs finds it:
+    /// two epochs each can never be significant (smallest p = 1/3), five against five
+    /// wholly apart are (p = 2/252), and ranges that overlap by one epoch still can be.
+    func testEpochTimesCallASlowdownOnlyWhenTheRankSumTestFindsIt() {
+        func times(_ seconds: [Double]) -> [EpochRecord] {
+            seconds.enumerated().map { record($0.offset + 1, loss: 1, test: nil, seconds: $0.element) }
+        }
+        let two = BatchNormChapter.EpochTimes(plain: times([10, 11]), bn: times([12, 13]))
+        XCTAssertFalse(two.bnSlower)
+        XCTAssertFalse(two.bnFaster)
+        XCTAssertEqual(two.ratio, 12.5 / 10.5, accuracy: 1e-12)
+        let apart = BatchNormChapter.EpochTimes(plain: times([10, 11, 10.5, 10.2, 10.8]), bn: times([12, 13, 12.5, 12.2, 12.8]))
         XCTAssertTrue(apart.bnSlower)
         XCTAssertFalse(apart.bnFaster)
-        XCTAssertEqual(apart.ratio, 12.5 / 10.5, accuracy: 1e-12)
-        let overlapping = BatchNormChapter.EpochTimes(plain: [record(1, loss: 1, test: nil, seconds: 10), record(2, loss: 1, test: nil, seconds: 14)],
-                                                      bn: [record(1, loss: 1, test: nil, seconds: 12), record(2, loss: 1, test: nil, seconds: 13)])
-        XCTAssertFalse(overlapping.bnSlower)
-        XCTAssertFalse(overlapping.bnFaster)
+        XCTAssertEqual(apart.test.pValue, 2.0 / 252, accuracy: 1e-12)
+        let overlapping = BatchNormChapter.EpochTimes(plain: times([10, 11, 10.5, 10.2, 12.9, 10.1, 10.3]),
+                                                      bn: times([12, 13, 12.5, 12.2, 12.8, 12.4, 12.6]))
+        XCTAssertTrue(overlapping.bnSlower)
+        let mixed = BatchNormChapter.EpochTimes(plain: times([10, 14, 11, 13]), bn: times([12, 13.5, 10.5, 12.5]))
+        XCTAssertFalse(mixed.bnSlower)
+        XCTAssertFalse(mixed.bnFaster)
+        let faster = BatchNormChapter.EpochTimes(plain: times([12, 13, 12.5, 12.2, 12.8]), bn: times([10, 11, 10.5, 10.2, 10.8]))
+        XCTAssertTrue(faster.bnFaster)
+        XCTAssertFalse(faster.bnSlower)
     }
 }

@@ -65,4 +65,43 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(holmAdjusted([0.6, 0.5]), [1, 1])
         XCTAssertEqual(holmAdjusted([]), [])
     }
+
+    /// Against SciPy 1.17 (`mannwhitneyu(x, y, method="exact")`).
+    func testRankSumAgreesWithSciPy() {
+        let separated = RankSumTest([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])
+        XCTAssertEqual(separated.u, 0)
+        XCTAssertEqual(separated.pValue, 2.0 / 252, accuracy: 1e-12)
+        let mixed = RankSumTest([1.0, 2.5, 3.1, 7.2, 5.5, 6.0], [2.0, 4.4, 8.8, 9.1, 3.3])
+        XCTAssertEqual(mixed.u, 11)
+        XCTAssertEqual(mixed.pValue, 0.5367965367965368, accuracy: 1e-12)
+        // Fifteen epochs each whose ranges overlap (one tie, counted as a half).
+        let x = [5.4, 5.6, 5.8, 6.0, 5.39, 5.9, 6.1, 6.3, 7.1, 5.3, 5.5, 5.95, 6.2, 5.23, 6.05]
+        let y = [6.84, 7.0, 7.2, 7.5, 7.93, 7.1, 7.6, 7.4, 7.55, 6.97, 7.3, 7.8, 7.7, 7.05, 7.65]
+        let timed = RankSumTest(x, y)
+        XCTAssertEqual(timed.u, 4.5)
+        XCTAssertEqual(timed.pValue, 2.449755514399663e-07, accuracy: 1e-15)
+        XCTAssertTrue(timed.isSignificant())
+        // Symmetric in which sample comes first; identical samples give p = 1.
+        XCTAssertEqual(RankSumTest(y, x).pValue, timed.pValue, accuracy: 1e-15)
+        XCTAssertEqual(RankSumTest([1, 2, 3], [1, 2, 3]).pValue, 1)
+    }
+
+    /// The counted distribution sums to one and matches enumeration of every order.
+    func testRankSumDistributionMatchesEnumeration() {
+        let n1 = 4, n2 = 3
+        var histogram = [Int](repeating: 0, count: n1 * n2 + 1), orders = 0
+        for mask in 0..<(1 << (n1 + n2)) where mask.nonzeroBitCount == n1 {
+            // Bit r set: rank r belongs to the first sample.
+            var u = 0
+            for r in 0..<(n1 + n2) where mask & (1 << r) != 0 {
+                u += (0..<r).filter { mask & (1 << $0) == 0 }.count
+            }
+            histogram[u] += 1; orders += 1
+        }
+        var cumulative = 0
+        for k in 0...(n1 * n2) {
+            cumulative += histogram[k]
+            XCTAssertEqual(RankSumTest.cumulative(atMost: k, n1, n2), Double(cumulative) / Double(orders), accuracy: 1e-12)
+        }
+    }
 }

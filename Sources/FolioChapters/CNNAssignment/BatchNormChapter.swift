@@ -14,7 +14,7 @@ struct BatchNormChapter: Chapter {
             adam_bn_worse? adam_first_loss
             adam_first_lower_with_bn? adam_loss_ratio_first adam_loss_ratio_last
             adam_test{\(AccuracyComparison.fields)} adam_time{bn_faster? bn_max bn_median bn_min bn_slower?
-            bn_spread? epochs plain_max plain_median plain_min plain_spread? ratio} alpha batch_size
+            bn_spread? epochs p plain_max plain_median plain_min plain_spread? ratio} alpha batch_size
             bn_extra bn_only_for_sgd? bn_parameters bn_reaches_first? bn_selected_accuracy bn_selected_epoch
             chance_loss classes final_long_bn final_long_plain has_long_run? initial_logit_std
             initial_outputs_small? learning_rate long_bn_better? long_bn_worse? long_epochs
@@ -22,7 +22,7 @@ struct BatchNormChapter: Chapter {
             plain_selected_accuracy plain_selected_epoch sgd_accuracy sgd_bn_accuracy sgd_bn_better?
             sgd_bn_first_loss sgd_bn_model_file sgd_bn_model_href sgd_bn_worse? sgd_first_loss sgd_first_lower_with_bn? sgd_loss_ratio_first
             sgd_loss_ratio_last sgd_near_chance? sgd_test{\(AccuracyComparison.fields)} sgd_time{bn_faster?
-            bn_max bn_median bn_min bn_slower? bn_spread? epochs plain_max plain_median plain_min
+            bn_max bn_median bn_min bn_slower? bn_spread? epochs p plain_max plain_median plain_min
             plain_spread? ratio} short_epochs test_images threshold threshold_runs[epoch epochs label last?
             lowest reached?] threshold_same?
             """,
@@ -142,26 +142,31 @@ struct BatchNormChapter: Chapter {
     private func bn(_ a: Arm, _ epoch: Int) throws -> EvaluationRecord { try a.run.testEvaluation(atEpoch: epoch) }
 
     /// Per-epoch wall times of two runs: each epoch is one repeated measurement, so
-    /// the comparison has a spread. "Slower" means every epoch with batch norm took
-    /// longer than every epoch without; otherwise the ranges overlap and the
-    /// difference is within the variation of the measurements.
+    /// the comparison has a spread. "Slower" means the rank-sum test over the epochs
+    /// finds the batch-norm epochs longer at the reports' significance level;
+    /// otherwise the difference is within the variation of the measurements.
     struct EpochTimes {
         let plain: [Double], bn: [Double]
-        init(plain: [EpochRecord], bn: [EpochRecord]) { self.plain = plain.map(\.seconds); self.bn = bn.map(\.seconds) }
+        let test: RankSumTest
+        init(plain: [EpochRecord], bn: [EpochRecord]) {
+            self.plain = plain.map(\.seconds); self.bn = bn.map(\.seconds)
+            test = RankSumTest(self.bn, self.plain)
+        }
 
         static func median(_ x: [Double]) -> Double {
             let s = x.sorted(); let n = s.count
             return n == 0 ? .nan : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
         }
         var ratio: Double { Self.median(bn) / Self.median(plain) }
-        var bnSlower: Bool { (bn.min() ?? 0) > (plain.max() ?? .infinity) }
-        var bnFaster: Bool { (bn.max() ?? .infinity) < (plain.min() ?? 0) }
+        var bnSlower: Bool { test.isSignificant(at: AccuracyComparison.alpha) && ratio > 1 }
+        var bnFaster: Bool { test.isSignificant(at: AccuracyComparison.alpha) && ratio < 1 }
 
         var values: [String: TemplateValue] {
             ["epochs": .count(plain.count),
              "plain_median": .seconds(Self.median(plain)), "plain_min": .seconds(plain.min() ?? .nan), "plain_max": .seconds(plain.max() ?? .nan),
              "bn_median": .seconds(Self.median(bn)), "bn_min": .seconds(bn.min() ?? .nan), "bn_max": .seconds(bn.max() ?? .nan),
              "ratio": .decimal(ratio, digits: 2), "bn_slower": .bool(bnSlower), "bn_faster": .bool(bnFaster),
+             "p": .pValue(test.pValue),
              // Whether the printed range has two ends (otherwise "from 1.44 to 1.44").
              "plain_spread": .bool(Format.seconds(plain.min() ?? .nan) != Format.seconds(plain.max() ?? .nan)),
              "bn_spread": .bool(Format.seconds(bn.min() ?? .nan) != Format.seconds(bn.max() ?? .nan))]
