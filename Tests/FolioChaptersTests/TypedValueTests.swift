@@ -24,6 +24,15 @@ final class TypedValueTests: XCTestCase {
         XCTAssertEqual(measure(.percent(0.25, digits: 0))?.text, "25\u{00A0}%")
     }
 
+    /// A share that happened but rounds to zero reads "< 0.1 %", never "0.0 %".
+    func testPercentAboveZeroNeverPrintsZeroForSomethingThatHappened() {
+        XCTAssertEqual(Format.percentAboveZero(1.0 / 6_760, digits: 1), "<\u{00A0}0.1\u{00A0}%")
+        XCTAssertEqual(Format.percentAboveZero(0, digits: 1), "0.0\u{00A0}%")
+        XCTAssertEqual(Format.percentAboveZero(0.0006, digits: 1), "0.1\u{00A0}%")
+        XCTAssertEqual(Format.percentAboveZero(0.25, digits: 1), Format.percent(0.25, digits: 1))
+        XCTAssertEqual(Format.percentAboveZero(0.00004, digits: 2), "<\u{00A0}0.01\u{00A0}%")
+    }
+
     func testAnAccuracyCarriesTheImagesItWasMeasuredOn() throws {
         let json = #"{"loss": 0.1, "accuracy": 0.75, "labels": [0, 1, 2, 3], "predictions": [0, 1, 2, 0], "probabilities": [], "classes": 4}"#
         let e = try JSONDecoder().decode(EvaluationRecord.self, from: Data(json.utf8))

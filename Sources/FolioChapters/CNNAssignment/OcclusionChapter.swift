@@ -149,7 +149,7 @@ struct OcclusionChapter: Chapter {
                 let lowest = Format.decimal(s.minimum, digits: 3) + " (#\(study[s.weakestImage].index))"
                 let r = s.inkCorrelation.map { Format.decimal($0, digits: 2) } ?? "—"
                 return [String(s.patch), Format.decimal(s.meanProbability, digits: 3),
-                        Format.decimal(s.meanMinimum, digits: 3), lowest, Format.percent(s.misclassified, digits: 1), r,
+                        Format.decimal(s.meanMinimum, digits: 3), lowest, Format.percentAboveZero(s.misclassified, digits: 1), r,
                         contrast.map { Format.decimal($0.difference, digits: 3) } ?? "—"]
             }, alignments: [.right, .right, .right, .right, .right, .right, .right])
         let x = summaries.map { Double($0.patch) }
