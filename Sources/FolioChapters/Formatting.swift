@@ -29,12 +29,22 @@ public enum Format {
     /// A fixed-point number with a true minus sign (U+2212), as typeset text has it;
     /// "-0.00" (a small negative rounded to zero) reads as "0.00".
     public static func fixed(_ x: Double, _ digits: Int) -> String {
-        let s = String(format: "%.\(digits)f", x)
+        let s = String(format: "%.\(digits)f", roundedAsWritten(x, digits))
         if s.hasPrefix("-") {
             let magnitude = String(s.dropFirst())
             return magnitude.allSatisfy({ $0 == "0" || $0 == "." }) ? magnitude : "\u{2212}" + magnitude
         }
         return s
+    }
+
+    /// `x` rounded to `digits` decimals as its decimal value reads, halves away from
+    /// zero. 1,135 of 10,000 is 11.35 %, but 100 · 0.1135 is stored as 11.3499999…,
+    /// which printf alone rounds down to 11.3; the binary error is far below a
+    /// millionth of the last digit, so snapping there first restores the half.
+    static func roundedAsWritten(_ x: Double, _ digits: Int) -> Double {
+        let scale = pow(10, Double(digits)), scaled = x * scale
+        guard x.isFinite, abs(scaled) < 1e9 else { return x }
+        return ((scaled * 1e6).rounded() / 1e6).rounded(.toNearestOrAwayFromZero) / scale
     }
 
     /// A p-value as the prose states it: "p = 0.62", "p = 0.031", "p < 0.001".

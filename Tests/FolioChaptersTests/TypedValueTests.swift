@@ -24,6 +24,17 @@ final class TypedValueTests: XCTestCase {
         XCTAssertEqual(measure(.percent(0.25, digits: 0))?.text, "25\u{00A0}%")
     }
 
+    /// Halves round as the decimal value reads, whatever its binary neighbour.
+    func testFixedRoundsTheWrittenHalfAwayFromZero() {
+        XCTAssertEqual(Format.percent(1_135.0 / 10_000, digits: 1), "11.4\u{00A0}%")
+        XCTAssertEqual(Format.fixed(0.125, 2), "0.13")
+        XCTAssertEqual(Format.fixed(-0.125, 2), "\u{2212}0.13")
+        XCTAssertEqual(Format.fixed(2.675, 2), "2.68")  // stored as 2.67499999…
+        XCTAssertEqual(Format.fixed(0.1234, 2), "0.12")
+        XCTAssertEqual(Format.fixed(-0.0004, 2), "0.00")
+        XCTAssertEqual(Format.fixed(.nan, 1), "nan")
+    }
+
     /// A share that happened but rounds to zero reads "< 0.1 %", never "0.0 %".
     func testPercentAboveZeroNeverPrintsZeroForSomethingThatHappened() {
         XCTAssertEqual(Format.percentAboveZero(1.0 / 6_760, digits: 1), "<\u{00A0}0.1\u{00A0}%")
