@@ -11,8 +11,9 @@ public enum Format {
         fixed(100 * fraction, digits) + "\u{00A0}%"
     }
 
-    /// As `percent`, but a share above zero that would round to zero prints as
-    /// "< 0.1 %", so that a table never shows 0.0 % for something that happened.
+    /// As `percent`, but a share above zero that would round to zero prints as a
+    /// bound ("< 0.1 %" at one decimal), so that a table never shows 0.0 % for
+    /// something that happened.
     static func percentAboveZero(_ fraction: Double, digits: Int = 2) -> String {
         let unit = pow(10, -Double(digits))
         guard fraction > 0, 100 * fraction < unit / 2 else { return percent(fraction, digits: digits) }
