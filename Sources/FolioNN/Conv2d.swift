@@ -353,6 +353,28 @@ public final class Conv2d: Layer {
         return output.pointer
     }
 
+    /// For `WinogradPoolStage`: the Winograd forward pass over `x` (which backward
+    /// will use), each chunk's output placed and handed on by `chunks`.
+    func forwardWinogradChunks(_ x: UnsafeMutablePointer<Float>, n: Int, chunks: ChunkOutput) {
+        precondition(usesWinograd)
+        input = x
+        forwardWinograd(x, n: n, into: output.pointer, chunks: chunks)
+    }
+
+    /// For `WinogradPoolStage`: the Winograd backward pass with each chunk's output
+    /// gradient made by `chunkGradient` (see `backwardWinograd`).
+    func backwardWinogradChunks(n: Int, needInputGradient: Bool,
+                                chunkGradient: (_ part: Int, _ images: Range<Int>) -> UnsafePointer<Float>)
+        -> UnsafeMutablePointer<Float>? {
+        guard let x = input else { preconditionFailure("\(name): backward before forward") }
+        let dx: UnsafeMutablePointer<Float>? = needInputGradient ? inputGrad.pointer : nil
+        withoutActuallyEscaping(chunkGradient) { backwardWinograd(x, nil, n: n, dx: dx, chunkGradient: $0) }
+        return dx
+    }
+
+    /// Where the batch's output goes when it is kept whole.
+    var outputPointer: UnsafeMutablePointer<Float> { output.pointer }
+
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
         if usesDirectPath {
             let y = beginDirectForward(x)

@@ -56,8 +56,8 @@ extension Conv2d {
         let cin = inChannels, cout = outChannels, w = weight.value.pointer, u = winogradU.pointer, ut = winogradUT.pointer
         let parts = Engine.parts(for: cout, minimum: 8)
         Engine.run(parts: parts) { part in
-            withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: k * k + 2 * planes) { buffer in
-                let taps = buffer.baseAddress!, tmp = taps + k * k, tile = tmp + planes
+            withAlignedScratch(k * k + 2 * planes) { buffer in
+                let taps = buffer, tmp = taps + k * k, tile = tmp + planes
                 for o in Engine.range(part, of: parts, count: cout) {
                     for i in Swift.stride(from: 0, to: cin, by: 8) {
                         for tap in 0..<(k * k) { taps[tap] = load8(w + ((o * k * k + tap) * cin + i)) }

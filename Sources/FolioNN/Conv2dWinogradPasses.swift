@@ -2,31 +2,49 @@
 /// across threads, each part working through chunks of `chunkImages` images whose
 /// V and M planes stay in its core's cache between the transforms and the products.
 extension Conv2d {
-    func forwardWinograd(_ x: UnsafeMutablePointer<Float>, n: Int, into y: UnsafeMutablePointer<Float>) {
+    /// Where a chunk of images' convolution output goes, and what to do with it once
+    /// it is there: `WinogradPoolStage` pools each chunk while it is in cache.
+    /// `output(part, images)` returns where image 0's output would start, so the
+    /// chunk may land in a small buffer of the part's own.
+    struct ChunkOutput {
+        let output: (_ part: Int, _ images: Range<Int>) -> UnsafeMutablePointer<Float>
+        let finished: (_ images: Range<Int>, _ y: UnsafeMutablePointer<Float>) -> Void
+    }
+
+    func forwardWinograd(_ x: UnsafeMutablePointer<Float>, n: Int, into y: UnsafeMutablePointer<Float>,
+                         chunks: ChunkOutput? = nil) {
         refreshWinogradWeights()
         let parts = partCount(n), cin = inChannels, cout = outChannels, planes = winogradPlanes
         let u = UnsafePointer(winogradU.pointer), perImage = tilesPerImage
         Engine.run(parts: parts) { part in
             let r = Engine.range(part, of: parts, count: n)
             let v = cols[part].pointer, mm = colGrad[part].pointer
-            withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 3 * planes) { scratch in
+            withAlignedScratch(3 * planes) { scratch in
                 var first = r.lowerBound
                 while first < r.upperBound {
                     let count = min(chunkImages, r.upperBound - first), tiles = count * perImage
-                    winogradInputTiles(x, first: first, count: count, into: v, scratch: scratch.baseAddress!)
+                    winogradInputTiles(x, first: first, count: count, into: v, scratch: scratch)
                     for xi in 0..<planes {
                         SmallGEMM.multiply(v + xi * tiles * cin, rowStride: cin, depthStride: 1, rows: tiles, depth: cin,
                                            u + xi * cin * cout, mm + xi * tiles * cout, n: cout, accumulate: false)
                     }
-                    winogradOutputTiles(mm, first: first, count: count, into: y, scratch: scratch.baseAddress!)
+                    let images = first..<(first + count)
+                    let out = chunks?.output(part, images) ?? y
+                    winogradOutputTiles(mm, first: first, count: count, into: out, scratch: scratch)
+                    chunks?.finished(images, out)
                     first += count
                 }
             }
         }
     }
 
-    func backwardWinograd(_ x: UnsafeMutablePointer<Float>, _ dy: UnsafeMutablePointer<Float>, n: Int,
-                          dx: UnsafeMutablePointer<Float>?) {
+    /// With `chunkGradient`, dy is not read: `chunkGradient(part, images)` makes the
+    /// output gradient of each chunk of images and returns where image 0's would start
+    /// (as `ChunkOutput.output`), and the bias gradient is summed chunk by chunk, in
+    /// the same order of rows.
+    func backwardWinograd(_ x: UnsafeMutablePointer<Float>, _ dy: UnsafeMutablePointer<Float>?, n: Int,
+                          dx: UnsafeMutablePointer<Float>?,
+                          chunkGradient: ((_ part: Int, _ images: Range<Int>) -> UnsafePointer<Float>)? = nil) {
         let parameterGradients = computesParameterGradients
         guard parameterGradients || dx != nil else { return }
         let parts = partCount(n), cin = inChannels, cout = outChannels, planes = winogradPlanes
@@ -38,18 +56,29 @@ extension Conv2d {
             if parameterGradients {
                 let db = biasPartials[part].pointer
                 db.update(repeating: 0, count: cout)
-                Self.addColumnSums(dy + r.lowerBound * outPixels * cout, rows: r.count * outPixels, columns: cout, into: db)
+                if chunkGradient == nil {
+                    Self.addColumnSums(dy! + r.lowerBound * outPixels * cout, rows: r.count * outPixels, columns: cout, into: db)
+                }
                 // The first chunk's products overwrite dU; only a part without images clears it.
                 if r.isEmpty { du.update(repeating: 0, count: planes * cin * cout) }
             }
             if let dx { (dx + r.lowerBound * inPixels * cin).update(repeating: 0, count: r.count * inPixels * cin) }
-            withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 3 * planes) { scratch in
+            withAlignedScratch(3 * planes) { scratch in
                 var first = r.lowerBound
                 while first < r.upperBound {
                     let count = min(chunkImages, r.upperBound - first), tiles = count * perImage
-                    winogradOutputGradientTiles(dy, first: first, count: count, into: dm, scratch: scratch.baseAddress!)
+                    var gradient = UnsafePointer(dy)
+                    if let chunkGradient {
+                        let g = chunkGradient(part, first..<(first + count))
+                        if parameterGradients {
+                            Self.addColumnSums(g + first * outPixels * cout, rows: count * outPixels, columns: cout,
+                                               into: biasPartials[part].pointer)
+                        }
+                        gradient = g
+                    }
+                    winogradOutputGradientTiles(gradient!, first: first, count: count, into: dm, scratch: scratch)
                     if parameterGradients {
-                        winogradInputTiles(x, first: first, count: count, into: v, scratch: scratch.baseAddress!)
+                        winogradInputTiles(x, first: first, count: count, into: v, scratch: scratch)
                     }
                     for xi in 0..<planes {
                         let vPlane = v + xi * tiles * cin, dmPlane = dm + xi * tiles * cout
@@ -64,7 +93,7 @@ extension Conv2d {
                                                ut + xi * cout * cin, vPlane, n: cin, accumulate: false)
                         }
                     }
-                    if let dx { winogradInputGradientTiles(v, first: first, count: count, into: dx, scratch: scratch.baseAddress!) }
+                    if let dx { winogradInputGradientTiles(v, first: first, count: count, into: dx, scratch: scratch) }
                     first += count
                 }
             }
@@ -82,8 +111,8 @@ extension Conv2d {
         sumBiasPartials(parts)
         let split = Engine.parts(for: cout, minimum: 8)
         Engine.run(parts: split) { part in
-            withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 2 * planes + k * k) { buffer in
-                let tile = buffer.baseAddress!, tmp = tile + planes, taps = tmp + planes
+            withAlignedScratch(2 * planes + k * k) { buffer in
+                let tile = buffer, tmp = tile + planes, taps = tmp + planes
                 for o in Engine.range(part, of: split, count: cout) {
                     for i in Swift.stride(from: 0, to: cin, by: 8) {
                         for xi in 0..<planes {

@@ -29,6 +29,8 @@ public final class Model {
     private let pools: [MaxPool2d]
     /// For each layer index, the convolution–pool stage starting there, if any.
     private var stages: [ConvolutionPoolStage?] = []
+    /// For each layer index, the Winograd convolution–pool stage starting there, if any.
+    private var winogradStages: [WinogradPoolStage?] = []
     private let inputCopy = FloatStorage(count: 1)
     private let outputGrad = FloatStorage(count: 1)
 
@@ -53,6 +55,7 @@ public final class Model {
             }
         }
         stages = layers.indices.map { ConvolutionPoolStage(layers, at: $0) }
+        winogradStages = layers.indices.map { WinogradPoolStage(layers, at: $0) }
     }
 
     /// Sets how many threads the engine uses (process-wide; see `Engine`). Results
@@ -99,6 +102,11 @@ public final class Model {
                 layerOutputs[i] = out.conv; layerOutputs[i + 1] = out.relu; layerOutputs[i + 2] = out.pool
                 a = out.pool
                 i += 3
+            } else if let stage = winogradStages[i], stage.applies {
+                let out = stage.forward(a, n: n, training: training, keepsConvolution: keepingReadouts)
+                layerOutputs[i] = out.conv; layerOutputs[i + 1] = out.relu; layerOutputs[i + 2] = out.pool
+                a = out.pool
+                i += 3
             } else {
                 a = layers[i].forward(a, n: n, training: training)
                 layerOutputs[i] = a
@@ -119,6 +127,11 @@ public final class Model {
             // A first convolution–pool stage whose input gradient nobody needs (training).
             if i == 2, !needInputGradient, let stage = stages[0], stage.backwardParametersOnly(d!, n: n) {
                 return nil
+            }
+            if i >= 2, let stage = winogradStages[i - 2], stage.applies {
+                d = stage.backward(d!, n: n, needInputGradient: i > 2 || needInputGradient)
+                i -= 3
+                continue
             }
             d = layers[i].backward(d!, n: n, needInputGradient: i > 0 || needInputGradient)
             i -= 1

@@ -18,6 +18,19 @@ import CVectorMath
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
+/// The bytes of a cache line, the alignment of the engine's buffers.
+let cacheLine = 64
+
+/// A scratch buffer of `count` vectors that starts on a cache line. Swift aligns
+/// SIMD8<Float> to only 16 bytes, so a plain temporary allocation leaves every other
+/// vector straddling two lines; the transforms store a patch there and read it
+/// straight back, which a split store cannot forward.
+@inline(__always) func withAlignedScratch<R>(_ count: Int, _ body: (UnsafeMutablePointer<SIMD8<Float>>) throws -> R) rethrows -> R {
+    try withUnsafeTemporaryAllocation(byteCount: count * MemoryLayout<SIMD8<Float>>.stride, alignment: cacheLine) { raw in
+        try body(raw.baseAddress!.bindMemory(to: SIMD8<Float>.self, capacity: count))
+    }
+}
+
 /// Thirty-two floats as four vectors: the channel blocks of the one-channel
 /// convolution, whose loops keep four accumulator chains per pixel or tap.
 typealias Lanes32 = (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)

@@ -135,40 +135,58 @@ final class ModelTests: XCTestCase {
         }
     }
 
-    /// The first convolution and its pool run together (ConvolutionPoolStage) give
-    /// the same outputs, and after backward the same gradients, as the layers run one
-    /// by one; with a batch that leaves one thread an odd number of images.
-    func testFusedFirstStageMatchesLayerByLayer() throws {
-        for network in [TestNetworks.convolutional(), TestNetworks.withDropout] {
-            let fused = try Model(network: network, seed: 8), plain = try Model(network: network, seed: 8)
-            let n = 5
-            fused.prepare(maxBatch: n); plain.prepare(maxBatch: n)
-            var rng = SeededGenerator(seed: 9)
-            var x = (0..<(n * 784)).map { _ in rng.uniform(0, 1) }
-            var dOut = (0..<(n * 10)).map { _ in rng.uniform(-1, 1) }
-            func run(_ model: Model, layerByLayer: Bool) -> [Float] {
-                x.withUnsafeMutableBufferPointer { xp in
-                    var y = xp.baseAddress!
-                    if layerByLayer {
-                        for layer in model.layers { y = layer.forward(y, n: n, training: true) }
-                    } else {
-                        y = model.forward(xp.baseAddress!, n: n, training: true)
-                    }
-                    let outputs = Array(UnsafeBufferPointer(start: y, count: n * 10))
-                    dOut.withUnsafeMutableBufferPointer { dp in
-                        if layerByLayer {
-                            var d: UnsafeMutablePointer<Float>? = dp.baseAddress!
-                            for i in model.layers.indices.reversed() {
-                                d = model.layers[i].backward(d!, n: n, needInputGradient: i > 0)
-                            }
-                        } else {
-                            _ = model.backward(dp.baseAddress!, n: n, needInputGradient: false)
-                        }
-                    }
-                    return outputs + model.trainableParameters.flatMap { Array($0.gradients) }
+    /// The first convolution and its pool run together (ConvolutionPoolStage), and the
+    /// Winograd convolution and its pool chunk by chunk (WinogradPoolStage, 3 × 3 and
+    /// 5 × 5 kernels), give the same outputs, and after backward the same gradients
+    /// (of the input too, when asked for), as the layers run one by one; on one to
+    /// three threads, with batches that leave parts an odd number of images and a
+    /// chunk of one.
+    func testFusedStagesMatchLayerByLayer() throws {
+        let threadsBefore = Engine.threads
+        defer { Engine.setThreads(threadsBefore) }
+        for threads in 1...3 {
+            Engine.setThreads(threads)
+            for network in [TestNetworks.convolutional(), TestNetworks.withDropout] {
+                for (n, inputGradient) in [(5, false), (7, true)] {
+                    let label = "\(network.name), \(threads) threads, batch \(n), input gradient \(inputGradient)"
+                    let fused = try Model(network: network, seed: 8), plain = try Model(network: network, seed: 8)
+                    fused.prepare(maxBatch: n); plain.prepare(maxBatch: n)
+                    var rng = SeededGenerator(seed: 9)
+                    let x = (0..<(n * 784)).map { _ in rng.uniform(0, 1) }
+                    let dOut = (0..<(n * 10)).map { _ in rng.uniform(-1, 1) }
+                    XCTAssertEqual(Self.trainingStep(fused, x, dOut, n: n, layerByLayer: false, inputGradient: inputGradient),
+                                   Self.trainingStep(plain, x, dOut, n: n, layerByLayer: true, inputGradient: inputGradient), label)
                 }
             }
-            XCTAssertEqual(run(fused, layerByLayer: false), run(plain, layerByLayer: true), network.name)
+        }
+    }
+
+    /// One forward and backward pass: the outputs, every parameter's gradient and,
+    /// with `inputGradient`, the input's.
+    private static func trainingStep(_ model: Model, _ input: [Float], _ outputGradient: [Float], n: Int,
+                                     layerByLayer: Bool, inputGradient: Bool) -> [Float] {
+        var x = input, dOut = outputGradient
+        return x.withUnsafeMutableBufferPointer { xp in
+            var y = xp.baseAddress!
+            if layerByLayer {
+                for layer in model.layers { y = layer.forward(y, n: n, training: true) }
+            } else {
+                y = model.forward(xp.baseAddress!, n: n, training: true)
+            }
+            let outputs = Array(UnsafeBufferPointer(start: y, count: n * 10))
+            let dx = dOut.withUnsafeMutableBufferPointer { dp -> [Float] in
+                var d: UnsafeMutablePointer<Float>?
+                if layerByLayer {
+                    d = dp.baseAddress!
+                    for i in model.layers.indices.reversed() {
+                        d = model.layers[i].backward(d!, n: n, needInputGradient: i > 0 || inputGradient)
+                    }
+                } else {
+                    d = model.backward(dp.baseAddress!, n: n, needInputGradient: inputGradient)
+                }
+                return inputGradient ? Array(UnsafeBufferPointer(start: d!, count: n * 784)) : []
+            }
+            return outputs + model.trainableParameters.flatMap { Array($0.gradients) } + dx
         }
     }
 
@@ -219,16 +237,22 @@ final class ModelTests: XCTestCase {
             let window = [(0, 0), (0, 1), (1, 0), (1, 1)].map { conv1.values[(c * 28 + 2 * y + $0.0) * 28 + 2 * x + $0.1] }
             XCTAssertEqual(pool1.values[(c * 14 + y) * 14 + x], window.max()!)
         }
-        XCTAssertEqual(model.activation("conv2")?.shape, [1, 32, 14, 14])
-        XCTAssertEqual(model.activation("pool2")?.shape, [1, 32, 7, 7])
+        // Likewise pool2 of conv2, which the Winograd stage keeps whole for a readout.
+        let conv2 = try XCTUnwrap(model.activation("conv2")), pool2 = try XCTUnwrap(model.activation("pool2"))
+        XCTAssertEqual(conv2.shape, [1, 32, 14, 14])
+        XCTAssertEqual(pool2.shape, [1, 32, 7, 7])
+        for (c, y, x) in [(0, 0, 0), (9, 3, 5), (31, 6, 6)] {
+            let window = [(0, 0), (0, 1), (1, 0), (1, 1)].map { conv2.values[(c * 14 + 2 * y + $0.0) * 14 + 2 * x + $0.1] }
+            XCTAssertEqual(pool2.values[(c * 7 + y) * 7 + x], window.max()!)
+        }
         XCTAssertNil(model.activation("conv3"))
         XCTAssertEqual(model.readoutNames, ["conv1.raw", "conv1", "pool1", "conv2.raw", "conv2", "pool2"])
     }
 
-    /// A training pass keeps the first convolution's output only for the images in
-    /// hand, so it offers no readout of it; the pooled output stays, and a later
-    /// evaluation pass brings the readout back with the same values as before.
-    func testTrainingPassLeavesNoFirstConvolutionReadout() throws {
+    /// A training pass keeps the convolutions' outputs only for the images in hand
+    /// (both are stages), so it offers no readout of them; the pooled outputs stay,
+    /// and a later evaluation pass brings the readout back with the same values.
+    func testTrainingPassLeavesNoConvolutionReadouts() throws {
         let model = try Model(network: TestNetworks.convolutional(), seed: 2)
         var rng = SeededGenerator(seed: 3)
         let x = (0..<(2 * 784)).map { _ in rng.uniform(0, 1) }
@@ -238,7 +262,9 @@ final class ModelTests: XCTestCase {
         var input = x
         _ = input.withUnsafeMutableBufferPointer { model.forward($0.baseAddress!, n: 2, training: true) }
         XCTAssertNil(model.activation("conv1.raw"))
+        XCTAssertNil(model.activation("conv2.raw"))
         XCTAssertEqual(model.activation("pool1")?.shape, [2, 32, 14, 14])
+        XCTAssertEqual(model.activation("pool2")?.shape, [2, 32, 7, 7])
         _ = model.outputs(x, count: 2)
         XCTAssertEqual(try XCTUnwrap(model.activation("conv1.raw")).values, before.values)
     }
