@@ -108,15 +108,31 @@ extension Conv2d {
             // tile, so border and inner tiles share one loop without a test per value.
             let rows = max(0, -y0)..<min(alpha, h - y0), columns = max(0, -x0)..<min(alpha, w - x0)
             let whole = rows.count == alpha && columns.count == alpha
+            let planeStride = tiles &* cin
             for c in Swift.stride(from: 0, to: cin, by: 8) {
+                let target = v + (tile &* cin &+ c)
+                if alpha == 4 {
+                    // Straight from the image into V's planes, zeros beyond the border.
+                    let origin = image + ((y0 &* w &+ x0) &* cin &+ c)
+                    let store = { (xi: Int, value: SIMD8<Float>) in store8(value, target + xi &* planeStride) }
+                    if whole {
+                        F23.input(load: { k in load8(origin + ((k &>> 2) &* w &+ (k & 3)) &* cin) }, store: store)
+                    } else {
+                        F23.input(load: { k in
+                            let j = k &>> 2, xk = k & 3
+                            return rows.contains(j) && columns.contains(xk) ? load8(origin + (j &* w &+ xk) &* cin) : SIMD8()
+                        }, store: store)
+                    }
+                    continue
+                }
                 if !whole { d.update(repeating: SIMD8(), count: planes) }
                 var at = ((y0 &+ rows.lowerBound) &* w &+ x0) &* cin &+ c
                 for j in rows {
                     for xk in columns { d[j &* alpha &+ xk] = load8(image + (at &+ xk &* cin)) }
                     at &+= w &* cin
                 }
-                if alpha == 4 { F23.input(d, into: out) } else { F45.input(d, tmp: tmp, into: out) }
-                for xi in 0..<planes { store8(out[xi], v + ((xi &* tiles &+ tile) &* cin &+ c)) }
+                F45.input(d, tmp: tmp, into: out)
+                for xi in 0..<planes { store8(out[xi], target + xi &* planeStride) }
             }
         }
     }
@@ -130,8 +146,17 @@ extension Conv2d {
         let m = scratch, tmp = scratch + planes, out = scratch + 2 * planes
         forEachTile(first: first, count: count) { img, ty, tx, tile in
             let image = y + img * oh * ow * cout
+            let planeStride = tiles &* cout, whole = s &* ty &+ s <= oh && s &* tx &+ s <= ow
             for o in Swift.stride(from: 0, to: cout, by: 8) {
-                for xi in 0..<planes { m[xi] = load8(mm + ((xi &* tiles &+ tile) &* cout &+ o)) }
+                let source = mm + (tile &* cout &+ o)
+                if alpha == 4 && whole {
+                    // Straight from M's planes into the image, plus the bias.
+                    let b = load8(bias + o), origin = image + (((s &* ty) &* ow &+ s &* tx) &* cout &+ o)
+                    F23.output(load: { xi in load8(source + xi &* planeStride) },
+                               store: { k, value in store8(value + b, origin + ((k &>> 1) &* ow &+ (k & 1)) &* cout) })
+                    continue
+                }
+                for xi in 0..<planes { m[xi] = load8(source + xi &* planeStride) }
                 if alpha == 4 { F23.output(m, into: out) } else { F45.output(m, tmp: tmp, into: out) }
                 let b = load8(bias + o)
                 for i in 0..<s where s &* ty &+ i < oh {
@@ -152,15 +177,25 @@ extension Conv2d {
         let g = scratch, tmp = scratch + planes, out = scratch + 2 * planes
         forEachTile(first: first, count: count) { img, ty, tx, tile in
             let image = dy + img * oh * ow * cout
+            let planeStride = tiles &* cout
             for o in Swift.stride(from: 0, to: cout, by: 8) {
+                let target = dm + (tile &* cout &+ o)
+                if alpha == 4 {
+                    // Straight from dY into dM's planes.
+                    F23.outputGradient(load: { k in
+                        let oy = s &* ty &+ (k &>> 1), ox = s &* tx &+ (k & 1)
+                        return oy < oh && ox < ow ? load8(image + ((oy &* ow &+ ox) &* cout &+ o)) : SIMD8()
+                    }, store: { xi, value in store8(value, target + xi &* planeStride) })
+                    continue
+                }
                 for i in 0..<s {
                     for k in 0..<s {
                         let oy = s &* ty &+ i, ox = s &* tx &+ k
                         g[i &* s &+ k] = oy < oh && ox < ow ? load8(image + ((oy &* ow &+ ox) &* cout &+ o)) : SIMD8()
                     }
                 }
-                if alpha == 4 { F23.outputGradient(g, into: out) } else { F45.outputGradient(g, tmp: tmp, into: out) }
-                for xi in 0..<planes { store8(out[xi], dm + ((xi &* tiles &+ tile) &* cout &+ o)) }
+                F45.outputGradient(g, tmp: tmp, into: out)
+                for xi in 0..<planes { store8(out[xi], target + xi &* planeStride) }
             }
         }
     }
@@ -176,9 +211,22 @@ extension Conv2d {
             let image = dx + img * h * w * cin
             let y0 = m * ty - pad, x0 = m * tx - pad
             let rows = max(0, -y0)..<min(alpha, h - y0), columns = max(0, -x0)..<min(alpha, w - x0)
+            let planeStride = tiles &* cin
             for c in Swift.stride(from: 0, to: cin, by: 8) {
-                for xi in 0..<planes { g[xi] = load8(dv + ((xi &* tiles &+ tile) &* cin &+ c)) }
-                if alpha == 4 { F23.inputGradient(g, into: out) } else { F45.inputGradient(g, tmp: tmp, into: out) }
+                let source = dv + (tile &* cin &+ c)
+                if alpha == 4 {
+                    // Straight from dV's planes onto the image's pixels that the patch covers.
+                    let origin = image + ((y0 &* w &+ x0) &* cin &+ c)
+                    F23.inputGradient(load: { xi in load8(source + xi &* planeStride) }, store: { k, value in
+                        let j = k &>> 2, xk = k & 3
+                        guard rows.contains(j) && columns.contains(xk) else { return }
+                        let p = origin + (j &* w &+ xk) &* cin
+                        store8(load8(p) + value, p)
+                    })
+                    continue
+                }
+                for xi in 0..<planes { g[xi] = load8(source + xi &* planeStride) }
+                F45.inputGradient(g, tmp: tmp, into: out)
                 var at = ((y0 &+ rows.lowerBound) &* w &+ x0) &* cin &+ c
                 for j in rows {
                     for xk in columns {

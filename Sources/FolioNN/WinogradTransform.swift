@@ -98,56 +98,74 @@ final class WinogradTransform {
 ///     Bᵀ = [−1 0 1 0; 0 1 1 0; 0 −1 1 0; 0 −1 0 1],   Aᵀ = [1 1 1 0; 0 1 −1 1],
 ///
 /// and a loop over the matrices' entries, with its coefficient loads and zero tests,
-/// cost as much time as the matrix products it feeds.
+/// cost as much time as the matrix products it feeds. Each transform applies its
+/// one-dimensional step down the columns, then along the rows, in registers: the tile
+/// passes hand it a `load` that reads a patch where it lies (in the image, or in the
+/// planes of V, M or dM) and a `store` that writes each value where it goes, so a
+/// value is loaded and stored once (a scratch tile in between cost four more memory
+/// operations per value, and the passes were bound by them).
 enum F23 {
     typealias Tile = UnsafeMutablePointer<SIMD8<Float>>
+    typealias Vector = SIMD8<Float>
+    typealias Four = (Vector, Vector, Vector, Vector)
 
-    /// out (4 × 4) = Bᵀ d B. Like `output` and `inputGradient`, overwrites its input.
-    @inline(__always) static func input(_ d: Tile, into out: Tile) {
-        for x in 0..<4 {
-            let d0 = d[x], d1 = d[4 &+ x], d2 = d[8 &+ x], d3 = d[12 &+ x]
-            d[x] = d2 - d0; d[4 &+ x] = d1 + d2; d[8 &+ x] = d2 - d1; d[12 &+ x] = d3 - d1
-        }
-        for i in 0..<4 {
-            let t = d + 4 &* i, o = out + 4 &* i
-            o[0] = t[2] - t[0]; o[1] = t[1] + t[2]; o[2] = t[2] - t[1]; o[3] = t[3] - t[1]
-        }
+    /// Bᵀ a for four values a.
+    @inline(__always) private static func bT(_ a: Four) -> Four { (a.2 - a.0, a.1 + a.2, a.2 - a.1, a.3 - a.1) }
+    /// Aᵀ a: four values to two.
+    @inline(__always) private static func aT(_ a: Four) -> (Vector, Vector) { (a.0 + a.1 + a.2, a.1 - a.2 + a.3) }
+    /// A u: two values to four.
+    @inline(__always) private static func a(_ u0: Vector, _ u1: Vector) -> Four { (u0, u0 + u1, u0 - u1, u1) }
+    /// B a for four values a.
+    @inline(__always) private static func b(_ a: Four) -> Four { (-a.0, a.1 - a.2 - a.3, a.0 + a.1 + a.2, a.3) }
+
+    @inline(__always) private static func store4(_ row: Int, _ v: Four, _ store: (Int, Vector) -> Void) {
+        store(4 &* row, v.0); store(4 &* row &+ 1, v.1); store(4 &* row &+ 2, v.2); store(4 &* row &+ 3, v.3)
     }
 
-    /// out (2 × 2) = Aᵀ m A.
-    @inline(__always) static func output(_ m: Tile, into out: Tile) {
-        for x in 0..<4 {
-            let m0 = m[x], m1 = m[4 &+ x], m2 = m[8 &+ x], m3 = m[12 &+ x]
-            m[x] = m0 + m1 + m2; m[4 &+ x] = m1 - m2 + m3
-        }
-        for i in 0..<2 {
-            let s = m + 4 &* i
-            out[2 &* i] = s[0] + s[1] + s[2]; out[2 &* i &+ 1] = s[1] - s[2] + s[3]
-        }
+    /// Bᵀ d B for the 4 × 4 patch d: `load(k)` and `store(k, value)` take k = 4 · row + column.
+    @inline(__always) static func input(load: (Int) -> Vector, store: (Int, Vector) -> Void) {
+        let c0 = bT((load(0), load(4), load(8), load(12))), c1 = bT((load(1), load(5), load(9), load(13)))
+        let c2 = bT((load(2), load(6), load(10), load(14))), c3 = bT((load(3), load(7), load(11), load(15)))
+        store4(0, bT((c0.0, c1.0, c2.0, c3.0)), store)
+        store4(1, bT((c0.1, c1.1, c2.1, c3.1)), store)
+        store4(2, bT((c0.2, c1.2, c2.2, c3.2)), store)
+        store4(3, bT((c0.3, c1.3, c2.3, c3.3)), store)
     }
 
-    /// out (4 × 4) = A dy Aᵀ for a 2 × 2 dy.
+    /// Aᵀ m A: 4 × 4 values (k = 4 · row + column) to 2 × 2 (k = 2 · row + column).
+    @inline(__always) static func output(load: (Int) -> Vector, store: (Int, Vector) -> Void) {
+        let c0 = aT((load(0), load(4), load(8), load(12))), c1 = aT((load(1), load(5), load(9), load(13)))
+        let c2 = aT((load(2), load(6), load(10), load(14))), c3 = aT((load(3), load(7), load(11), load(15)))
+        let r0 = aT((c0.0, c1.0, c2.0, c3.0)), r1 = aT((c0.1, c1.1, c2.1, c3.1))
+        store(0, r0.0); store(1, r0.1); store(2, r1.0); store(3, r1.1)
+    }
+
+    /// A dy Aᵀ: 2 × 2 values (k = 2 · row + column) to 4 × 4 (k = 4 · row + column).
+    @inline(__always) static func outputGradient(load: (Int) -> Vector, store: (Int, Vector) -> Void) {
+        let c0 = a(load(0), load(2)), c1 = a(load(1), load(3))
+        store4(0, a(c0.0, c1.0), store)
+        store4(1, a(c0.1, c1.1), store)
+        store4(2, a(c0.2, c1.2), store)
+        store4(3, a(c0.3, c1.3), store)
+    }
+
+    /// B dv Bᵀ for the 4 × 4 dv (k = 4 · row + column).
+    @inline(__always) static func inputGradient(load: (Int) -> Vector, store: (Int, Vector) -> Void) {
+        let c0 = b((load(0), load(4), load(8), load(12))), c1 = b((load(1), load(5), load(9), load(13)))
+        let c2 = b((load(2), load(6), load(10), load(14))), c3 = b((load(3), load(7), load(11), load(15)))
+        store4(0, b((c0.0, c1.0, c2.0, c3.0)), store)
+        store4(1, b((c0.1, c1.1, c2.1, c3.1)), store)
+        store4(2, b((c0.2, c1.2, c2.2, c3.2)), store)
+        store4(3, b((c0.3, c1.3, c2.3, c3.3)), store)
+    }
+
+    // The same transforms between tiles in memory, row-major.
+    @inline(__always) static func input(_ d: Tile, into out: Tile) { input(load: { d[$0] }, store: { out[$0] = $1 }) }
+    @inline(__always) static func output(_ m: Tile, into out: Tile) { output(load: { m[$0] }, store: { out[$0] = $1 }) }
     @inline(__always) static func outputGradient(_ dy: Tile, into out: Tile) {
-        // u = A dy, one column of two at a time; then each row of u times Aᵀ.
-        @inline(__always) func row(_ j: Int, _ u0: SIMD8<Float>, _ u1: SIMD8<Float>) {
-            let o = out + 4 &* j
-            o[0] = u0; o[1] = u0 + u1; o[2] = u0 - u1; o[3] = u1
-        }
-        row(0, dy[0], dy[1])
-        row(1, dy[0] + dy[2], dy[1] + dy[3])
-        row(2, dy[0] - dy[2], dy[1] - dy[3])
-        row(3, dy[2], dy[3])
+        outputGradient(load: { dy[$0] }, store: { out[$0] = $1 })
     }
-
-    /// out (4 × 4) = B dv Bᵀ.
     @inline(__always) static func inputGradient(_ dv: Tile, into out: Tile) {
-        for x in 0..<4 {
-            let v0 = dv[x], v1 = dv[4 &+ x], v2 = dv[8 &+ x], v3 = dv[12 &+ x]
-            dv[x] = -v0; dv[4 &+ x] = v1 - v2 - v3; dv[8 &+ x] = v0 + v1 + v2; dv[12 &+ x] = v3
-        }
-        for j in 0..<4 {
-            let e = dv + 4 &* j, o = out + 4 &* j
-            o[0] = -e[0]; o[1] = e[1] - e[2] - e[3]; o[2] = e[0] + e[1] + e[2]; o[3] = e[3]
-        }
+        inputGradient(load: { dv[$0] }, store: { out[$0] = $1 })
     }
 }
