@@ -364,12 +364,35 @@ public final class Conv2d: Layer {
     /// For `WinogradPoolStage`: the Winograd backward pass with each chunk's output
     /// gradient made by `chunkGradient` (see `backwardWinograd`).
     func backwardWinogradChunks(n: Int, needInputGradient: Bool,
-                                chunkGradient: (_ part: Int, _ images: Range<Int>) -> UnsafePointer<Float>)
+                                chunkGradient: (_ part: Int, _ images: Range<Int>) -> UnsafePointer<Float>,
+                                after: ((_ part: Int, _ images: Range<Int>) -> Void)? = nil)
         -> UnsafeMutablePointer<Float>? {
         guard let x = input else { preconditionFailure("\(name): backward before forward") }
         let dx: UnsafeMutablePointer<Float>? = needInputGradient ? inputGrad.pointer : nil
-        withoutActuallyEscaping(chunkGradient) { backwardWinograd(x, nil, n: n, dx: dx, chunkGradient: $0) }
+        withoutActuallyEscaping(chunkGradient) {
+            backwardWinograd(x, nil, n: n, dx: dx, chunkGradient: $0, afterChunk: after)
+        }
         return dx
+    }
+
+    /// Where backward leaves the input gradient.
+    var inputGradientPointer: UnsafeMutablePointer<Float> { inputGrad.pointer }
+
+    /// For a backward pass chained to the next stage's (see `ConvolutionPoolStage`):
+    /// clears every part's parameter-gradient scratch of the direct path; the caller
+    /// then hands each part's images to `accumulateDirectGradients` in order and
+    /// ends with `finishDirectParameters`. Returns this pass's input and part count.
+    func beginDirectParameters(n: Int) -> (x: UnsafeMutablePointer<Float>, parts: Int) {
+        guard let x = input else { preconditionFailure("\(name): backward before forward") }
+        precondition(usesDirectPath && computesParameterGradients)
+        let parts = partCount(n)
+        for part in 0..<parts { beginDirectGradients(part: part) }
+        return (x, parts)
+    }
+
+    func finishDirectParameters(parts: Int) {
+        for part in 0..<parts { finishDirectGradients(part: part) }
+        sumPartials(parts)
     }
 
     /// Where the batch's output goes when it is kept whole.

@@ -6,9 +6,11 @@ extension Conv2d {
     /// it is there: `WinogradPoolStage` pools each chunk while it is in cache.
     /// `output(part, images)` returns where image 0's output would start, so the
     /// chunk may land in a small buffer of the part's own.
+    /// `before(part, images)`, when given, runs first and makes the chunk's input.
     struct ChunkOutput {
         let output: (_ part: Int, _ images: Range<Int>) -> UnsafeMutablePointer<Float>
         let finished: (_ images: Range<Int>, _ y: UnsafeMutablePointer<Float>) -> Void
+        var before: ((_ part: Int, _ images: Range<Int>) -> Void)? = nil
     }
 
     func forwardWinograd(_ x: UnsafeMutablePointer<Float>, n: Int, into y: UnsafeMutablePointer<Float>,
@@ -23,12 +25,13 @@ extension Conv2d {
                 var first = r.lowerBound
                 while first < r.upperBound {
                     let count = min(chunkImages, r.upperBound - first), tiles = count * perImage
+                    let images = first..<(first + count)
+                    chunks?.before?(part, images)
                     winogradInputTiles(x, first: first, count: count, into: v, scratch: scratch)
                     for xi in 0..<planes {
                         SmallGEMM.multiply(v + xi * tiles * cin, rowStride: cin, depthStride: 1, rows: tiles, depth: cin,
                                            u + xi * cin * cout, mm + xi * tiles * cout, n: cout, accumulate: false)
                     }
-                    let images = first..<(first + count)
                     let out = chunks?.output(part, images) ?? y
                     winogradOutputTiles(mm, first: first, count: count, into: out, scratch: scratch)
                     chunks?.finished(images, out)
@@ -44,7 +47,8 @@ extension Conv2d {
     /// the same order of rows.
     func backwardWinograd(_ x: UnsafeMutablePointer<Float>, _ dy: UnsafeMutablePointer<Float>?, n: Int,
                           dx: UnsafeMutablePointer<Float>?,
-                          chunkGradient: ((_ part: Int, _ images: Range<Int>) -> UnsafePointer<Float>)? = nil) {
+                          chunkGradient: ((_ part: Int, _ images: Range<Int>) -> UnsafePointer<Float>)? = nil,
+                          afterChunk: ((_ part: Int, _ images: Range<Int>) -> Void)? = nil) {
         let parameterGradients = computesParameterGradients
         guard parameterGradients || dx != nil else { return }
         let parts = partCount(n), cin = inChannels, cout = outChannels, planes = winogradPlanes
@@ -62,7 +66,6 @@ extension Conv2d {
                 // The first chunk's products overwrite dU; only a part without images clears it.
                 if r.isEmpty { du.update(repeating: 0, count: planes * cin * cout) }
             }
-            if let dx { (dx + r.lowerBound * inPixels * cin).update(repeating: 0, count: r.count * inPixels * cin) }
             withAlignedScratch(3 * planes) { scratch in
                 var first = r.lowerBound
                 while first < r.upperBound {
@@ -93,7 +96,12 @@ extension Conv2d {
                                                ut + xi * cout * cin, vPlane, n: cin, accumulate: false)
                         }
                     }
-                    if let dx { winogradInputGradientTiles(v, first: first, count: count, into: dx, scratch: scratch) }
+                    if let dx {
+                        // Cleared chunk by chunk, so that the tiles add onto lines in cache.
+                        (dx + first * inPixels * cin).update(repeating: 0, count: count * inPixels * cin)
+                        winogradInputGradientTiles(v, first: first, count: count, into: dx, scratch: scratch)
+                    }
+                    afterChunk?(part, first..<(first + count))
                     first += count
                 }
             }

@@ -37,23 +37,41 @@ struct ConvolutionPoolStage {
     /// refetch of stale lines as its gradient did.
     func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool, keepsConvolution: Bool = true)
         -> (conv: UnsafeMutablePointer<Float>?, relu: UnsafeMutablePointer<Float>?, pool: UnsafeMutablePointer<Float>) {
-        let convolved = conv.beginDirectForward(x)
-        let activated = relu.forward(convolved, n: n, training: training)
         guard pool.isPairwise else {
             // Sizes the pairwise pool does not take: layer by layer.
+            let convolved = conv.beginDirectForward(x)
+            let activated = relu.forward(convolved, n: n, training: training)
             conv.runDirect(x, n: n, into: convolved)
             return (convolved, activated, pool.forward(activated, n: n, training: training))
         }
-        let pooled = pool.beginPairwiseForward()
         let parts = Engine.parts(for: n, minimum: 1)
+        let pass = begin(x, n: n, parts: parts, training: training, keepsConvolution: keepsConvolution)
+        Engine.run(parts: parts) { part in pass.run(part, Engine.range(part, of: parts, count: n)) }
+        return pass.outputs
+    }
+
+    /// A pairwise forward pass readied for `parts` parts: `run(part, images)` convolves
+    /// and pools any run of a part's images, so that a following stage can take each
+    /// chunk of images straight after (see `WinogradPoolStage`); `outputs` as `forward`
+    /// returns them.
+    struct Pass {
+        let outputs: (conv: UnsafeMutablePointer<Float>?, relu: UnsafeMutablePointer<Float>?, pool: UnsafeMutablePointer<Float>)
+        let run: (_ part: Int, _ images: Range<Int>) -> Void
+    }
+
+    func begin(_ x: UnsafeMutablePointer<Float>, n: Int, parts: Int, training: Bool, keepsConvolution: Bool) -> Pass {
+        precondition(pool.isPairwise)
+        let convolved = conv.beginDirectForward(x)
+        let activated = relu.forward(convolved, n: n, training: training)
+        let pooled = pool.beginPairwiseForward()
         let perImage = conv.outputFloatsPerImage
         let inPlace = training || !keepsConvolution
         let buffers = inPlace ? stepOutputs.reserve(parts: parts, floats: Self.imagesPerStep * perImage) : []
-        Engine.run(parts: parts) { part in
-            let r = Engine.range(part, of: parts, count: n)
-            var start = r.lowerBound
-            while start < r.upperBound {
-                let images = start..<min(start + Self.imagesPerStep, r.upperBound)
+        let conv = conv, pool = pool
+        return Pass(outputs: inPlace ? (nil, nil, pooled) : (convolved, activated, pooled)) { part, range in
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let images = start..<min(start + Self.imagesPerStep, range.upperBound)
                 // Where image 0 would start, so that `images` land in the part's buffer.
                 let y = inPlace ? buffers[part] - images.lowerBound * perImage : convolved
                 conv.forwardDirect(x, images: images, y: y)
@@ -61,7 +79,6 @@ struct ConvolutionPoolStage {
                 start = images.upperBound
             }
         }
-        return inPlace ? (nil, nil, pooled) : (convolved, activated, pooled)
     }
 
     /// Backward through the three layers when the convolution's input gradient is
@@ -76,6 +93,31 @@ struct ConvolutionPoolStage {
             return UnsafePointer(buffer)
         }
         return true
+    }
+}
+
+extension ConvolutionPoolStage {
+    /// `backwardParametersOnly` in pieces, for a following stage whose backward pass
+    /// produces `dy` (its input gradient) chunk by chunk: `run(part, images)` takes
+    /// a run of a part's images once their `dy` is made, while it is in cache, and
+    /// `finish` sums the parts. Nil where `backwardParametersOnly` would do nothing.
+    func beginParametersOnly(dy: UnsafeMutablePointer<Float>, n: Int)
+        -> (parts: Int, run: (_ part: Int, _ images: Range<Int>) -> Void, finish: () -> Void)? {
+        guard pool.isPairwise, conv.computesParameterGradients else { return nil }
+        let (x, parts) = conv.beginDirectParameters(n: n)
+        let perImage = pool.inputFloatsPerImage
+        let buffers = stepGradients.reserve(parts: parts, floats: Self.imagesPerStep * perImage)
+        let conv = conv, pool = pool
+        return (parts, { part, range in
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let images = start..<min(start + Self.imagesPerStep, range.upperBound)
+                let buffer = buffers[part]
+                pool.backwardImages(dy, images: images, into: buffer - images.lowerBound * perImage)
+                conv.accumulateDirectGradients(x, UnsafePointer(buffer), images: images, part: part)
+                start = images.upperBound
+            }
+        }, { conv.finishDirectParameters(parts: parts) })
     }
 }
 

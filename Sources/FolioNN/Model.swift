@@ -97,7 +97,18 @@ public final class Model {
         var a = x
         var i = 0
         while i < layers.count {
-            if let stage = stages[i] {
+            if let stage = stages[i], stage.pool.isPairwise, i + 3 < layers.count, let next = winogradStages[i + 3], next.applies {
+                // The two stages chunk by chunk: each chunk of the second's images is
+                // first convolved and pooled by the first, and read while in cache.
+                let first = stage.begin(a, n: n, parts: next.partCount(n), training: training, keepsConvolution: keepingReadouts)
+                let out = next.forward(first.outputs.pool, n: n, training: training, keepsConvolution: keepingReadouts,
+                                       before: first.run)
+                layerOutputs[i] = first.outputs.conv; layerOutputs[i + 1] = first.outputs.relu
+                layerOutputs[i + 2] = first.outputs.pool
+                layerOutputs[i + 3] = out.conv; layerOutputs[i + 4] = out.relu; layerOutputs[i + 5] = out.pool
+                a = out.pool
+                i += 6
+            } else if let stage = stages[i] {
                 let out = stage.forward(a, n: n, training: training, keepsConvolution: keepingReadouts)
                 layerOutputs[i] = out.conv; layerOutputs[i + 1] = out.relu; layerOutputs[i + 2] = out.pool
                 a = out.pool
@@ -124,6 +135,16 @@ public final class Model {
         var d: UnsafeMutablePointer<Float>? = dOutput
         var i = layers.count - 1
         while i >= 0 {
+            // A first convolution–pool stage whose input gradient nobody needs (training),
+            // chained to the Winograd stage after it: each chunk's gradient, as the
+            // second stage makes it, goes straight into the first's weight gradients.
+            if i == 5, !needInputGradient, let second = winogradStages[3], second.applies, let first = stages[0],
+               let chain = first.beginParametersOnly(dy: second.conv.inputGradientPointer, n: n) {
+                precondition(chain.parts == second.partCount(n), "chained stages split the batch alike")
+                _ = second.backward(d!, n: n, needInputGradient: true, after: chain.run)
+                chain.finish()
+                return nil
+            }
             // A first convolution–pool stage whose input gradient nobody needs (training).
             if i == 2, !needInputGradient, let stage = stages[0], stage.backwardParametersOnly(d!, n: n) {
                 return nil

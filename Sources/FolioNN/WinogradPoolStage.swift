@@ -27,10 +27,17 @@ struct WinogradPoolStage {
     /// (its algorithm may be chosen after the model is made) and the pool the pairwise one.
     var applies: Bool { conv.usesWinograd && pool.isPairwise }
 
+    /// The parts its passes split a batch of `n` into.
+    func partCount(_ n: Int) -> Int { conv.partCount(n) }
+
     /// The three layers' outputs, as `ConvolutionPoolStage.forward` returns them: in
     /// training, or without `keepsConvolution`, the convolution's output is kept only
     /// for the chunk in hand and reported as nil.
-    func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool, keepsConvolution: Bool)
+    /// `before(part, images)`, when given, makes each chunk's input first: the stage
+    /// before this one, chained to it chunk by chunk (see `Model.forward`), so that
+    /// the chunk's input is read from cache rather than memory.
+    func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool, keepsConvolution: Bool,
+                 before: ((_ part: Int, _ images: Range<Int>) -> Void)? = nil)
         -> (conv: UnsafeMutablePointer<Float>?, relu: UnsafeMutablePointer<Float>?, pool: UnsafeMutablePointer<Float>) {
         let pooled = pool.beginPairwiseForward()
         let perImage = conv.outputFloatsPerImage, whole = conv.outputPointer
@@ -39,20 +46,22 @@ struct WinogradPoolStage {
         let pool = pool
         conv.forwardWinogradChunks(x, n: n, chunks: .init(
             output: { part, images in inPlace ? buffers[part] - images.lowerBound * perImage : whole },
-            finished: { images, y in pool.forwardImages(y, images: images) }))
+            finished: { images, y in pool.forwardImages(y, images: images) }, before: before))
         return inPlace ? (nil, nil, pooled) : (whole, whole, pooled)
     }
 
     /// Backward through the three layers; returns the convolution's input gradient
-    /// when asked for.
-    func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, needInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
+    /// when asked for. `after(part, images)`, when given, runs once each chunk's input
+    /// gradient is made: the stage before, chained to this one (see `Model.backward`).
+    func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, needInputGradient: Bool,
+                  after: ((_ part: Int, _ images: Range<Int>) -> Void)? = nil) -> UnsafeMutablePointer<Float>? {
         let perImage = pool.inputFloatsPerImage
         let buffers = chunkGradients.reserve(parts: conv.partCount(n), floats: conv.chunkImages * perImage)
         let pool = pool
-        return conv.backwardWinogradChunks(n: n, needInputGradient: needInputGradient) { part, images in
+        return conv.backwardWinogradChunks(n: n, needInputGradient: needInputGradient, chunkGradient: { part, images in
             let start = buffers[part] - images.lowerBound * perImage
             pool.backwardImages(dy, images: images, into: start)
             return UnsafePointer(start)
-        }
+        }, after: after)
     }
 }

@@ -137,8 +137,10 @@ final class ModelTests: XCTestCase {
 
     /// The first convolution and its pool run together (ConvolutionPoolStage), and the
     /// Winograd convolution and its pool chunk by chunk (WinogradPoolStage, 3 × 3 and
-    /// 5 × 5 kernels), give the same outputs, and after backward the same gradients
-    /// (of the input too, when asked for), as the layers run one by one; on one to
+    /// 5 × 5 kernels), and the two chained chunk by chunk when one follows the other,
+    /// give the same outputs, and after backward the same gradients (of the input
+    /// too, when asked for, which runs the stages unchained), as the layers run one
+    /// by one; on one to
     /// three threads, with batches that leave parts an odd number of images and a
     /// chunk of one.
     func testFusedStagesMatchLayerByLayer() throws {
