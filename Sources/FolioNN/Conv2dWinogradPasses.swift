@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// The Winograd convolution's forward and backward passes over a batch: images split
 /// across threads, each part working through chunks of `chunkImages` images whose
 /// V and M planes stay in its core's cache between the transforms and the products.
@@ -83,7 +85,15 @@ extension Conv2d {
                     if parameterGradients {
                         winogradInputTiles(x, first: first, count: count, into: v, scratch: scratch)
                     }
+                    // The next chunk's input, a slice per plane, so that its V is made from cache.
+                    let nextImages = (first + count)..<min(first + count + chunkImages, r.upperBound)
+                    let nextInput = UnsafeRawPointer(x + nextImages.lowerBound * inPixels * cin)
+                    let nextLines = parameterGradients ? nextImages.count * inPixels * cin * 4 / cacheLine : 0
+                    let linesPerPlane = (nextLines + planes - 1) / planes
                     for xi in 0..<planes {
+                        for line in min(nextLines, xi * linesPerPlane)..<min(nextLines, (xi + 1) * linesPerPlane) {
+                            folio_prefetch(nextInput + line * cacheLine)
+                        }
                         let vPlane = v + xi * tiles * cin, dmPlane = dm + xi * tiles * cout
                         if parameterGradients {
                             // dU[ξ] (out × in) += dM[ξ]ᵀ · V[ξ], dM read transposed; = for the first chunk.
