@@ -109,8 +109,8 @@ public final class BatchNorm: Layer {
     /// Eight channels at a time, then the rest one by one: `simd` and `scalar` do the
     /// same arithmetic on channel j.
     @inline(__always)
-    private static func forChannels(_ c: Int, simd: (Int) -> Void, scalar: (Int) -> Void) {
-        var j = 0
+    private static func forChannels(_ c: Int, from first: Int = 0, simd: (Int) -> Void, scalar: (Int) -> Void) {
+        var j = first
         while j &+ 8 <= c { simd(j); j &+= 8 }
         while j < c { scalar(j); j &+= 1 }
     }
@@ -130,9 +130,25 @@ public final class BatchNorm: Layer {
             shiftedSums.withUnsafeMutableBufferPointer { shifted in
                 let shifted = shifted.baseAddress!
                 channelSums(rows: rows, into: &sum, shifted) { r, s1, s2 in
+                    // Thirty-two channels at a time with the sums in registers over the
+                    // block's rows (in memory, each row waited on the last row's stores).
+                    var first = 0
+                    while first &+ 32 <= c {
+                        var (a0, a1, a2, a3) = load32(s1 + first), (b0, b1, b2, b3) = load32(s2 + first)
+                        let (k0, k1, k2, k3) = load32(shift + first)
+                        for row in r {
+                            let xr = x + (row &* c &+ first)
+                            let d0 = load8(xr) - k0, d1 = load8(xr + 8) - k1, d2 = load8(xr + 16) - k2, d3 = load8(xr + 24) - k3
+                            a0 = a0 + d0; b0 = b0 + d0 * d0; a1 = a1 + d1; b1 = b1 + d1 * d1
+                            a2 = a2 + d2; b2 = b2 + d2 * d2; a3 = a3 + d3; b3 = b3 + d3 * d3
+                        }
+                        store32((a0, a1, a2, a3), s1 + first); store32((b0, b1, b2, b3), s2 + first)
+                        first &+= 32
+                    }
+                    guard first < c else { return }
                     for row in r {
                         let xr = x + row * c
-                        Self.forChannels(c, simd: { j in
+                        Self.forChannels(c, from: first, simd: { j in
                             let d = load8(xr + j) - load8(shift + j)
                             store8(load8(s1 + j) + d, s1 + j)
                             store8(load8(s2 + j) + d * d, s2 + j)
@@ -192,9 +208,26 @@ public final class BatchNorm: Layer {
             channelSums(rows: rows, into: &sum, dot.baseAddress!) { r, sdy, sdyx in
                 m.withUnsafeBufferPointer { m in s.withUnsafeBufferPointer { s in
                     let m = m.baseAddress!, s = s.baseAddress!
+                    // As in forward: 32 channels at a time, the sums in registers.
+                    var first = 0
+                    while first &+ 32 <= c {
+                        var (a0, a1, a2, a3) = load32(sdy + first), (b0, b1, b2, b3) = load32(sdyx + first)
+                        let (m0, m1, m2, m3) = load32(m + first), (s0, s1, s2, s3) = load32(s + first)
+                        for row in r {
+                            let xr = x + (row &* c &+ first), dr = dy + (row &* c &+ first)
+                            let d0 = load8(dr), d1 = load8(dr + 8), d2 = load8(dr + 16), d3 = load8(dr + 24)
+                            a0 = a0 + d0; b0 = b0 + d0 * (load8(xr) - m0) * s0
+                            a1 = a1 + d1; b1 = b1 + d1 * (load8(xr + 8) - m1) * s1
+                            a2 = a2 + d2; b2 = b2 + d2 * (load8(xr + 16) - m2) * s2
+                            a3 = a3 + d3; b3 = b3 + d3 * (load8(xr + 24) - m3) * s3
+                        }
+                        store32((a0, a1, a2, a3), sdy + first); store32((b0, b1, b2, b3), sdyx + first)
+                        first &+= 32
+                    }
+                    guard first < c else { return }
                     for row in r {
                         let xr = x + row * c, dr = dy + row * c
-                        Self.forChannels(c, simd: { j in
+                        Self.forChannels(c, from: first, simd: { j in
                             let d = load8(dr + j)
                             store8(load8(sdy + j) + d, sdy + j)
                             store8(load8(sdyx + j) + d * (load8(xr + j) - load8(m + j)) * load8(s + j), sdyx + j)

@@ -100,9 +100,15 @@ final class ModelTests: XCTestCase {
 
     /// Mean and variance from one pass of shifted sums match a two-pass Double
     /// reference on values far from 0 (where Σx² − (Σx)²/n would cancel), over more
-    /// rows than one block and both the eight-channel and the one-by-one channels.
+    /// rows than one block and every channel loop.
     func testBatchNormOnePassStatisticsOnOffsetData() {
-        let channels = 11, n = 3 * BatchNorm.blockRows + 5
+        // 11 channels take the eight-channel and one-by-one loops; 43 also the
+        // 32-channel one that keeps its sums in registers.
+        for channels in [11, 43] { checkOnePassStatistics(channels: channels) }
+    }
+
+    private func checkOnePassStatistics(channels: Int) {
+        let n = 3 * BatchNorm.blockRows + 5
         let bn = BatchNorm(name: "bn", channels: channels, spatial: false)
         bn.allocate(maxBatch: n, input: [channels])
         var rng = SeededGenerator(seed: 4)
