@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A Float32 buffer allocated once and reused for the life of its owner: layer
 /// activations, gradients and workspaces. Training steps never allocate; a layer
 /// grows its storage only when it first sees a larger batch.
@@ -7,17 +11,41 @@ public final class FloatStorage {
 
     public init(count: Int) {
         capacity = max(count, 1)
-        pointer = Self.allocateAligned(capacity)
-        pointer.initialize(repeating: 0, count: capacity)
+        pointer = Self.allocate(capacity)
+        // Mapped pages already read as zeros, and stay out of memory until written.
+        if !Self.isMapped(capacity) { pointer.initialize(repeating: 0, count: capacity) }
     }
 
-    /// Cache-line-aligned floats. `allocate(capacity:)` aligns Floats to 16 bytes
-    /// (malloc's, and 16 past a page for large blocks), so half of the kernels'
-    /// 32-byte vector loads and stores at multiples of eight floats straddled two
-    /// cache lines, which costs a second access and defeats store forwarding.
-    private static func allocateAligned(_ count: Int) -> UnsafeMutablePointer<Float> {
-        UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: cacheLine)
-            .bindMemory(to: Float.self, capacity: count)
+    /// Buffers of at least this many bytes come straight from the kernel (`mmap`) and
+    /// go back to it when freed. From malloc, a large block freed mid-build (an
+    /// evaluation batch's activations) could stay in the process's heap, and resident,
+    /// behind smaller blocks allocated after it.
+    static let mappedBytes = 256 * 1024
+
+    private static func isMapped(_ count: Int) -> Bool { count * MemoryLayout<Float>.stride >= mappedBytes }
+
+    /// Cache-line-aligned floats (mapped ones are page-aligned). `allocate(capacity:)`
+    /// aligns Floats to 16 bytes (malloc's, and 16 past a page for large blocks), so
+    /// half of the kernels' 32-byte vector loads and stores at multiples of eight
+    /// floats straddled two cache lines, which costs a second access and defeats
+    /// store forwarding.
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let bytes = count * MemoryLayout<Float>.stride
+        guard isMapped(count) else {
+            return UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: cacheLine).bindMemory(to: Float.self, capacity: count)
+        }
+        guard let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED else {
+            fatalError("out of memory: could not map \(bytes) bytes for the engine's buffers")
+        }
+        return raw.bindMemory(to: Float.self, capacity: count)
+    }
+
+    private static func free(_ pointer: UnsafeMutablePointer<Float>, _ count: Int) {
+        if isMapped(count) {
+            munmap(pointer, count * MemoryLayout<Float>.stride)
+        } else {
+            UnsafeMutableRawPointer(pointer).deallocate()
+        }
     }
 
     /// Makes room for at least `count` floats. Contents are lost when it grows, and
@@ -26,9 +54,9 @@ public final class FloatStorage {
     /// for inference) then cost no resident memory.
     public func reserve(_ count: Int) {
         guard count > capacity else { return }
-        UnsafeMutableRawPointer(pointer).deallocate()
+        Self.free(pointer, capacity)
         capacity = count
-        pointer = Self.allocateAligned(count)
+        pointer = Self.allocate(count)
     }
 
     public func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
@@ -36,7 +64,7 @@ public final class FloatStorage {
         return UnsafeMutableBufferPointer(start: pointer, count: count)
     }
 
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+    deinit { Self.free(pointer, capacity) }
 }
 
 /// A learnable tensor (or a buffer such as BatchNorm's running mean) with its

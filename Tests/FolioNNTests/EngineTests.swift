@@ -104,12 +104,15 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(Array(UnsafeBufferPointer(start: counts, count: 4)), [1, 1, 1, 1])
     }
 
-    /// Buffers and scratch start on a cache line (64 bytes), small or large, and after
-    /// growing, so that no 32-byte vector at a multiple of eight floats straddles two.
+    /// Buffers and scratch start on a cache line (64 bytes), small or large (mapped
+    /// from the kernel), and after growing, so that no 32-byte vector at a multiple of eight floats straddles two.
     func testBuffersStartOnACacheLine() {
         for count in [1, 7, 8, 1000, 300_000] {
             let storage = FloatStorage(count: count)
             XCTAssertEqual(UInt(bitPattern: storage.pointer) % 64, 0, "\(count) floats")
+            // New storage reads as zeros, whether malloc'd and cleared or mapped.
+            XCTAssertTrue(UnsafeBufferPointer(start: storage.pointer, count: count).allSatisfy { $0 == 0 }, "\(count) floats")
+            storage.pointer[count - 1] = 1
             storage.reserve(count * 3 + 5)
             XCTAssertEqual(UInt(bitPattern: storage.pointer) % 64, 0, "grown from \(count) floats")
         }
