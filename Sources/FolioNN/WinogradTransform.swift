@@ -122,14 +122,21 @@ enum F23 {
         store(4 &* row, v.0); store(4 &* row &+ 1, v.1); store(4 &* row &+ 2, v.2); store(4 &* row &+ 3, v.3)
     }
 
-    /// Bᵀ d B for the 4 × 4 patch d: `load(k)` and `store(k, value)` take k = 4 · row + column.
+    /// S d Sᵀ for a 4 × 4 d and a one-dimensional step S (four values to four): down
+    /// each column, then along each row. `load(k)` and `store(k, value)` take
+    /// k = 4 · row + column.
+    @inline(__always) private static func separable(_ step: (Four) -> Four, load: (Int) -> Vector, store: (Int, Vector) -> Void) {
+        let c0 = step((load(0), load(4), load(8), load(12))), c1 = step((load(1), load(5), load(9), load(13)))
+        let c2 = step((load(2), load(6), load(10), load(14))), c3 = step((load(3), load(7), load(11), load(15)))
+        store4(0, step((c0.0, c1.0, c2.0, c3.0)), store)
+        store4(1, step((c0.1, c1.1, c2.1, c3.1)), store)
+        store4(2, step((c0.2, c1.2, c2.2, c3.2)), store)
+        store4(3, step((c0.3, c1.3, c2.3, c3.3)), store)
+    }
+
+    /// Bᵀ d B for the 4 × 4 patch d.
     @inline(__always) static func input(load: (Int) -> Vector, store: (Int, Vector) -> Void) {
-        let c0 = bT((load(0), load(4), load(8), load(12))), c1 = bT((load(1), load(5), load(9), load(13)))
-        let c2 = bT((load(2), load(6), load(10), load(14))), c3 = bT((load(3), load(7), load(11), load(15)))
-        store4(0, bT((c0.0, c1.0, c2.0, c3.0)), store)
-        store4(1, bT((c0.1, c1.1, c2.1, c3.1)), store)
-        store4(2, bT((c0.2, c1.2, c2.2, c3.2)), store)
-        store4(3, bT((c0.3, c1.3, c2.3, c3.3)), store)
+        separable(bT, load: load, store: store)
     }
 
     /// Aᵀ m A: 4 × 4 values (k = 4 · row + column) to 2 × 2 (k = 2 · row + column).
@@ -149,14 +156,9 @@ enum F23 {
         store4(3, a(c0.3, c1.3), store)
     }
 
-    /// B dv Bᵀ for the 4 × 4 dv (k = 4 · row + column).
+    /// B dv Bᵀ for the 4 × 4 dv.
     @inline(__always) static func inputGradient(load: (Int) -> Vector, store: (Int, Vector) -> Void) {
-        let c0 = b((load(0), load(4), load(8), load(12))), c1 = b((load(1), load(5), load(9), load(13)))
-        let c2 = b((load(2), load(6), load(10), load(14))), c3 = b((load(3), load(7), load(11), load(15)))
-        store4(0, b((c0.0, c1.0, c2.0, c3.0)), store)
-        store4(1, b((c0.1, c1.1, c2.1, c3.1)), store)
-        store4(2, b((c0.2, c1.2, c2.2, c3.2)), store)
-        store4(3, b((c0.3, c1.3, c2.3, c3.3)), store)
+        separable(b, load: load, store: store)
     }
 
     // The same transforms between tiles in memory, row-major.
