@@ -16,7 +16,7 @@ public final class BatchNorm: Layer {
     public let runningMean: Parameter, runningVar: Parameter, batchesTracked: Parameter
     public var parameters: [Parameter] { [weight, bias, runningMean, runningVar, batchesTracked] }
 
-    private var perSample = 0  // rows per sample: H·W for images, 1 for vectors
+    private(set) var perSample = 0  // rows per sample: H·W for images, 1 for vectors
     private let output = FloatStorage(count: 1)
     private let inputGrad = FloatStorage(count: 1)
     private var input: UnsafeMutablePointer<Float>?
@@ -116,9 +116,36 @@ public final class BatchNorm: Layer {
     }
 
     public func forward(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> UnsafeMutablePointer<Float> {
+        let (scale, shift) = normalisation(x, n: n, training: training)
+        let rows = n * perSample, c = channels, y = output.pointer
+        let parts = rowParts(rows)
+        scale.withUnsafeBufferPointer { sc in shift.withUnsafeBufferPointer { sh in
+            Engine.run(parts: parts) { part in
+                let sc = sc.baseAddress!, sh = sh.baseAddress!
+                for r in Engine.range(part, of: parts, count: rows) {
+                    let xr = x + r * c, yr = y + r * c
+                    Self.forChannels(c, simd: { j in store8(Self.normalised(load8(xr + j), sc, sh, j), yr + j) },
+                                     scalar: { j in yr[j] = xr[j] * sc[j] + sh[j] })
+                }
+            }
+        } }
+        return y
+    }
+
+    /// y = x·scale + shift for channels j..<j+8, as `forward` writes it and
+    /// `BatchNormPoolStage` pools it.
+    @inline(__always)
+    static func normalised(_ x: SIMD8<Float>, _ scale: UnsafePointer<Float>, _ shift: UnsafePointer<Float>, _ j: Int) -> SIMD8<Float> {
+        x * load8(scale + j) + load8(shift + j)
+    }
+
+    /// Readies a forward pass over `x`: in training, the batch's statistics (and the
+    /// running ones moved towards them); returns per channel the scale γ/σ and the
+    /// shift β − μ·γ/σ that fold y = γ·(x − μ)/σ + β into one multiply-add per value.
+    func normalisation(_ x: UnsafeMutablePointer<Float>, n: Int, training: Bool) -> (scale: [Float], shift: [Float]) {
         input = x
         evaluatedWithBatchStatistics = training
-        let rows = n * perSample, c = channels, y = output.pointer
+        let rows = n * perSample, c = channels
         if training {
             precondition(rows > 1, "\(name): batch normalisation in training needs more than one value per channel")
             // One pass for both moments, shifted by the batch's first row K (the
@@ -178,34 +205,31 @@ public final class BatchNorm: Layer {
             let rm = runningMean.values, rv = runningVar.values
             for j in 0..<c { mean[j] = rm[j]; invStd[j] = 1 / (rv[j] + eps).squareRoot() }
         }
-        // y = γ·(x − μ)/σ + β, folded into one multiply-add per value.
         var scale = [Float](repeating: 0, count: c), shift = scale
         let g = weight.values, b = bias.values
         for j in 0..<c { scale[j] = g[j] * invStd[j]; shift[j] = b[j] - mean[j] * scale[j] }
-        let parts = rowParts(rows)
-        scale.withUnsafeBufferPointer { sc in shift.withUnsafeBufferPointer { sh in
-            Engine.run(parts: parts) { part in
-                let sc = sc.baseAddress!, sh = sh.baseAddress!
-                for r in Engine.range(part, of: parts, count: rows) {
-                    let xr = x + r * c, yr = y + r * c
-                    Self.forChannels(c, simd: { j in store8(load8(xr + j) * load8(sc + j) + load8(sh + j), yr + j) },
-                                     scalar: { j in yr[j] = xr[j] * sc[j] + sh[j] })
-                }
-            }
-        } }
-        return y
+        return (scale, shift)
     }
 
     /// With x̂ = (x − μ)/σ: dβ = Σ dy, dγ = Σ dy·x̂, and
     /// dx = γ/(σ·M) · (M·dy − dβ − x̂·dγ) over the M rows of a channel
     /// (training mode); in evaluation mode μ and σ are constants and dx = γ/σ · dy.
     public func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, needInputGradient: Bool) -> UnsafeMutablePointer<Float>? {
+        backward(n: n, needInputGradient: needInputGradient) { _, body in body(dy) }
+    }
+
+    /// Backward with the output gradient handed over a block of rows at a time:
+    /// `gradient(rows, body)` calls `body` with where row 0's gradient would start,
+    /// valid for `rows` (at most `blockRows` of them). `BatchNormPoolStage` un-pools
+    /// each block into a small buffer instead of reading a batch-sized gradient.
+    func backward(n: Int, needInputGradient: Bool,
+                  gradient: (Range<Int>, (UnsafePointer<Float>) -> Void) -> Void) -> UnsafeMutablePointer<Float>? {
         guard let x = input else { preconditionFailure("\(name): backward before forward") }
         let rows = n * perSample, c = channels, dx = inputGrad.pointer
         let m = mean, s = invStd
         var dotSums = [Double](repeating: 0, count: c)
         dotSums.withUnsafeMutableBufferPointer { dot in
-            channelSums(rows: rows, into: &sum, dot.baseAddress!) { r, sdy, sdyx in
+            channelSums(rows: rows, into: &sum, dot.baseAddress!) { r, sdy, sdyx in gradient(r) { dy in
                 m.withUnsafeBufferPointer { m in s.withUnsafeBufferPointer { s in
                     let m = m.baseAddress!, s = s.baseAddress!
                     // As in forward: 32 channels at a time, the sums in registers.
@@ -237,7 +261,7 @@ public final class BatchNorm: Layer {
                         })
                     }
                 } }
-            }
+            } }
         }
         sumProduct = dotSums
         let dg = weight.gradients, db = bias.gradients, g = weight.values
@@ -254,15 +278,21 @@ public final class BatchNorm: Layer {
             m.withUnsafeBufferPointer { m in s.withUnsafeBufferPointer { s in
                 let a = a.baseAddress!, bt = bt.baseAddress!, ct = ct.baseAddress!, m = m.baseAddress!, s = s.baseAddress!
                 Engine.run(parts: parts) { part in
-                    for r in Engine.range(part, of: parts, count: rows) {
-                        let xr = x + r * c, dr = dy + r * c, out = dx + r * c
-                        Self.forChannels(c, simd: { j in
-                            let xhat = (load8(xr + j) - load8(m + j)) * load8(s + j)
-                            store8(load8(a + j) * (load8(dr + j) - load8(bt + j) - xhat * load8(ct + j)), out + j)
-                        }, scalar: { j in
-                            let xhat = (xr[j] - m[j]) * s[j]
-                            out[j] = a[j] * (dr[j] - bt[j] - xhat * ct[j])
-                        })
+                    let range = Engine.range(part, of: parts, count: rows)
+                    for start in Swift.stride(from: range.lowerBound, to: range.upperBound, by: Self.blockRows) {
+                        let block = start..<min(start + Self.blockRows, range.upperBound)
+                        gradient(block) { dy in
+                            for r in block {
+                                let xr = x + r * c, dr = dy + r * c, out = dx + r * c
+                                Self.forChannels(c, simd: { j in
+                                    let xhat = (load8(xr + j) - load8(m + j)) * load8(s + j)
+                                    store8(load8(a + j) * (load8(dr + j) - load8(bt + j) - xhat * load8(ct + j)), out + j)
+                                }, scalar: { j in
+                                    let xhat = (xr[j] - m[j]) * s[j]
+                                    out[j] = a[j] * (dr[j] - bt[j] - xhat * ct[j])
+                                })
+                            }
+                        }
                     }
                 }
             } }

@@ -172,12 +172,23 @@ public final class MaxPool2d: Layer {
     var inputFloatsPerImage: Int { h * w * c }
 
     func forwardImages(_ x: UnsafeMutablePointer<Float>, images: Range<Int>) {
-        if recordsArgmax { forwardPairwise(x, images: images) } else { maximaPairwise(x, images: images) }
+        forwardImages(x, images: images) { p, _ in load8(p) }
+    }
+
+    /// As `forwardImages`, pooling `value(p, ch)` for the eight input values at `p`
+    /// (channels ch..<ch+8) instead of the values themselves: `BatchNormPoolStage`
+    /// normalises them on the way in.
+    @inline(__always)
+    func forwardImages(_ x: UnsafeMutablePointer<Float>, images: Range<Int>,
+                       value: (UnsafeMutablePointer<Float>, Int) -> SIMD8<Float>) {
+        if recordsArgmax { forwardPairwise(x, images: images, value) } else { maximaPairwise(x, images: images, value) }
     }
 
     /// The pairwise forward pass without argmax (no backward follows): a quarter
     /// less memory traffic.
-    private func maximaPairwise(_ x: UnsafeMutablePointer<Float>, images: Range<Int>) {
+    @inline(__always)
+    private func maximaPairwise(_ x: UnsafeMutablePointer<Float>, images: Range<Int>,
+                                _ value: (UnsafeMutablePointer<Float>, Int) -> SIMD8<Float>) {
         let y = output.pointer, c = self.c, rowStride = w * c, relu = appliesReLU
         let zero = SIMD8<Float>(repeating: 0)
         for img in images {
@@ -191,12 +202,12 @@ public final class MaxPool2d: Layer {
                         let ch = min(next, c - 8)
                         let p = p0 + ch
                         // The same strict comparisons as with argmax, so the values are identical.
-                        var best = load8(p)
-                        var v = load8(p + c)
+                        var best = value(p, ch)
+                        var v = value(p + c, ch)
                         best.replace(with: v, where: v .> best)
-                        v = load8(p + rowStride)
+                        v = value(p + rowStride, ch)
                         best.replace(with: v, where: v .> best)
-                        v = load8(p + rowStride + c)
+                        v = value(p + rowStride + c, ch)
                         best.replace(with: v, where: v .> best)
                         if relu { best.replace(with: zero, where: best .< zero) }
                         store8(best, out + ch)
@@ -207,7 +218,9 @@ public final class MaxPool2d: Layer {
         }
     }
 
-    private func forwardPairwise(_ x: UnsafeMutablePointer<Float>, images: Range<Int>) {
+    @inline(__always)
+    private func forwardPairwise(_ x: UnsafeMutablePointer<Float>, images: Range<Int>,
+                                 _ value: (UnsafeMutablePointer<Float>, Int) -> SIMD8<Float>) {
         let y = output.pointer, c = self.c, rowStride = w * c
         let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
         let zero = SIMD8<Float>(repeating: 0)
@@ -222,18 +235,18 @@ public final class MaxPool2d: Layer {
                         let ch = min(next, c - 8)
                         let p = image + start + ch
                         // Ties keep the earlier pixel (strict comparisons), as PyTorch.
-                        var best = load8(p)
+                        var best = value(p, ch)
                         let base = SIMD8<Int32>(repeating: Int32(start + ch)) &+ lanes
                         var at = base
-                        var v = load8(p + c)
+                        var v = value(p + c, ch)
                         var better = v .> best
                         best.replace(with: v, where: better)
                         at.replace(with: base &+ Int32(c), where: better)
-                        v = load8(p + rowStride)
+                        v = value(p + rowStride, ch)
                         better = v .> best
                         best.replace(with: v, where: better)
                         at.replace(with: base &+ Int32(rowStride), where: better)
-                        v = load8(p + rowStride + c)
+                        v = value(p + rowStride + c, ch)
                         better = v .> best
                         best.replace(with: v, where: better)
                         at.replace(with: base &+ Int32(rowStride + c), where: better)
@@ -244,6 +257,48 @@ public final class MaxPool2d: Layer {
                     }
                 }
             }
+        }
+    }
+
+    /// For `BatchNormPoolStage`: the input gradient of input rows (pixels, counted
+    /// across the batch) `rows`, exactly as `backward` writes them, into `out`, where
+    /// row `rows.lowerBound` goes first.
+    func gradientRows(_ dy: UnsafePointer<Float>, rows: Range<Int>, into out: UnsafeMutablePointer<Float>) {
+        precondition(isPairwise && argmaxIsCurrent, "\(name): backward after a forward pass marked inference-only")
+        let y = output.pointer, c = self.c, pixels = h * self.w, relu = appliesReLU
+        let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+        let zero = SIMD8<Float>(repeating: 0)
+        // Image row by image row: each window's gradient, mask and argmax are read
+        // once for its two pixels on the row.
+        let w = self.w, ow = self.ow, oh = self.oh
+        var row = rows.lowerBound
+        while row < rows.upperBound {
+            let img = row / pixels, pixel = row % pixels, py = pixel / w, px0 = pixel % w
+            let px1 = Swift.min(w, px0 + (rows.upperBound - row))
+            let q = out + (row - rows.lowerBound - px0) * c  // where this image row's pixel 0 goes
+            let windowRow = (img * oh + py / 2) * ow * c  // the pooled row this image row falls in
+            let maxima = y + windowRow, gradients = dy + windowRow, places = argmax + windowRow
+            let rowOffset = Int32(truncatingIfNeeded: (py * w) * c)
+            for ox in (px0 / 2)...((px1 - 1) / 2) {
+                let o = ox &* c
+                let left = 2 &* ox, right = left &+ 1
+                var next = 0
+                while next < c {
+                    let ch = Swift.min(next, c &- 8)
+                    var g = load8(gradients + (o &+ ch))
+                    if relu { g.replace(with: zero, where: load8(maxima + (o &+ ch)) .<= zero) }
+                    let at = UnsafeRawPointer(places + (o &+ ch)).loadUnaligned(as: SIMD8<Int32>.self)
+                    let base = SIMD8<Int32>(repeating: rowOffset &+ Int32(truncatingIfNeeded: ch)) &+ lanes
+                    if left >= px0 {
+                        store8(zero.replacing(with: g, where: at .== base &+ Int32(truncatingIfNeeded: left &* c)), q + (left &* c &+ ch))
+                    }
+                    if right < px1 {
+                        store8(zero.replacing(with: g, where: at .== base &+ Int32(truncatingIfNeeded: right &* c)), q + (right &* c &+ ch))
+                    }
+                    next &+= 8
+                }
+            }
+            row += px1 - px0
         }
     }
 

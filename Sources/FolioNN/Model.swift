@@ -31,6 +31,10 @@ public final class Model {
     private var stages: [ConvolutionPoolStage?] = []
     /// For each layer index, the Winograd convolution–pool stage starting there, if any.
     private var winogradStages: [WinogradPoolStage?] = []
+    /// For each layer index, the batch norm–pool stage starting there, if any, and
+    /// whether the last forward pass ran it (then backward must too).
+    private var normPoolStages: [BatchNormPoolStage?] = []
+    private var normPoolRan: [Bool] = []
     private let inputCopy = FloatStorage(count: 1)
     private let outputGrad = FloatStorage(count: 1)
 
@@ -56,6 +60,8 @@ public final class Model {
         }
         stages = layers.indices.map { ConvolutionPoolStage(layers, at: $0) }
         winogradStages = layers.indices.map { WinogradPoolStage(layers, at: $0) }
+        normPoolStages = layers.indices.map { BatchNormPoolStage(layers, at: $0) }
+        normPoolRan = Array(repeating: false, count: layers.count)
     }
 
     /// Sets how many threads the engine uses (process-wide; see `Engine`). Results
@@ -94,6 +100,7 @@ public final class Model {
         precondition(n > 0 && n <= maxBatch, "batch of \(n) but the model is prepared for \(maxBatch)")
         precondition(!(training && inferenceOnly), "a training pass is always followed by backward")
         for pool in pools { pool.recordsArgmax = !inferenceOnly }
+        for k in normPoolRan.indices { normPoolRan[k] = false }
         var a = x
         var i = 0
         while i < layers.count {
@@ -117,6 +124,12 @@ public final class Model {
                 let out = stage.forward(a, n: n, training: training, keepsConvolution: keepingReadouts)
                 layerOutputs[i] = out.conv; layerOutputs[i + 1] = out.relu; layerOutputs[i + 2] = out.pool
                 a = out.pool
+                i += 3
+            } else if let stage = normPoolStages[i], stage.applies, training || !keepingReadouts {
+                // The normalised values are not kept: no readout of them in this pass.
+                a = stage.forward(a, n: n, training: training)
+                layerOutputs[i] = nil; layerOutputs[i + 1] = nil; layerOutputs[i + 2] = a
+                normPoolRan[i] = true
                 i += 3
             } else {
                 a = layers[i].forward(a, n: n, training: training)
@@ -148,6 +161,11 @@ public final class Model {
             // A first convolution–pool stage whose input gradient nobody needs (training).
             if i == 2, !needInputGradient, let stage = stages[0], stage.backwardParametersOnly(d!, n: n) {
                 return nil
+            }
+            if i >= 2, normPoolRan[i - 2], let stage = normPoolStages[i - 2] {
+                d = stage.backward(d!, n: n, needInputGradient: i > 2 || needInputGradient)
+                i -= 3
+                continue
             }
             if i >= 2, let stage = winogradStages[i - 2], stage.applies {
                 d = stage.backward(d!, n: n, needInputGradient: i > 2 || needInputGradient)

@@ -55,5 +55,16 @@ enum TestNetworks {
         "fc2": .linear(inFeatures: 500, outFeatures: 10),
     ])
 
+    /// Batch norm on 12 channels (a multiple of 8 plus 4, so the pool's last vector
+    /// of channels overlaps the one before, and batch norm's sums take their channels
+    /// eight and then one at a time), before a ReLU and a 2 × 2 pool.
+    static let normalisedNarrow = NetworkSpec(name: "narrow-bn", layers: [
+        "conv1": .conv2d(inChannels: 1, outChannels: 12, kernel: 3, padding: 1),
+        "bn1": .batchNorm2d(channels: 12),
+        "relu1": .relu, "pool1": .maxPool2d(kernel: 2),
+        "flatten": .flatten,
+        "fc1": .linear(inFeatures: 12 * 14 * 14, outFeatures: 10),
+    ])
+
     static let all = [convolutional(), convolutional(batchNorm: true), smallConvolutional, mlp, withDropout]
 }
